@@ -1,0 +1,79 @@
+// Everything the stage-2 denoiser and the decoders take besides features, built once per object.
+import { VoxelHash } from './hash.ts';
+import { neighbourMap } from './neighbours.ts';
+import { poolBy2 } from './pool.ts';
+import { subdivide, type Subdivision } from './subdivide.ts';
+import { windowPartition, type WindowPartition } from './windows.ts';
+
+export interface SlatStructures {
+  /** N voxels at the stage-2 grid, M at the pooled grid. */
+  n: number;
+  m: number;
+  /** N×27, sentinel N. */
+  nbr: Int32Array;
+  /** M×8, sentinel N. */
+  poolChildren: Int32Array;
+  /** M (graph shape (M,1)). */
+  poolScale: Float32Array;
+  /** N. */
+  parent: Int32Array;
+  /** M×27, sentinel M. */
+  nbrCoarse: Int32Array;
+  /** M×3. */
+  coordsCoarse: Int32Array;
+}
+
+/** `coords` N×3 in voxel order (sorted x,y,z). `includeSelf` is the manifest's slat.poolMeanIncludeSelf. */
+export function buildSlatStructures(coords: Int32Array, includeSelf = true): SlatStructures {
+  const n = coords.length / 3;
+  const nbr = neighbourMap(coords, n, new VoxelHash(coords, n));
+  const pool = poolBy2(coords, includeSelf);
+  const m = pool.coarse.length / 3;
+  return {
+    n,
+    m,
+    nbr,
+    poolChildren: pool.children,
+    poolScale: pool.scale,
+    parent: pool.parent,
+    nbrCoarse: neighbourMap(pool.coarse, m),
+    coordsCoarse: pool.coarse,
+  };
+}
+
+export interface DecoderStructures {
+  n: number;
+  /** One partition per shift, in the order given (graph inputs win{i}_idx / _valid / _inv). */
+  windows: WindowPartition[];
+  /**
+   * subdivisions[j-1] is level j: coords (N·8ʲ)×3 in the decoder's row order (row 64i + 8·o₁ + o₂ after two
+   * levels) and nbr = graph input nbr_sub{j}, (N·8ʲ)×27 with sentinel N·8ʲ.
+   */
+  subdivisions: Subdivision[];
+  /** Coordinates of the last level (the input coords themselves when subdivisions is 0). */
+  finestCoords: Int32Array;
+}
+
+/**
+ * Windows for each shift at the input grid, and the neighbour maps of each subdivision level.
+ * The level-j coordinates come out in the row order of the subdivided decoder tensors.
+ */
+export function buildDecoderStructures(
+  coords: Int32Array,
+  window: number,
+  shifts: readonly number[],
+  subdivisions: number,
+): DecoderStructures {
+  if (!Number.isInteger(subdivisions) || subdivisions < 0) {
+    throw new Error(`buildDecoderStructures: bad subdivisions ${subdivisions}`);
+  }
+  const n = coords.length / 3;
+  const windows = shifts.map((s) => windowPartition(coords, window, s));
+  const levels: Subdivision[] = [];
+  let level: Subdivision = { coords, nbr: subdivisions > 0 ? neighbourMap(coords, n) : new Int32Array(0) };
+  for (let j = 1; j <= subdivisions; j++) {
+    level = subdivide(level.coords, level.nbr);
+    levels.push(level);
+  }
+  return { n, windows, subdivisions: levels, finestCoords: level.coords };
+}
