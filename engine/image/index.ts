@@ -1,0 +1,4 @@
+export * from './crop.ts';
+export * from './decode.ts';
+export * from './preprocess.ts';
+export * from './resize.ts';
