@@ -5,7 +5,7 @@ export type RunReport = {
   pack: { id: string; name: string; version: string };
   provider: { requested: string; used: Record<string, string> };
   seed: number;
-  strategy: { stage1: string; stage2: string };
+  strategy: { stage1: string; stage2: string; aggregation: string };
   timings: StageTiming[];
   totalMs: number;
   evaluations: { stage1: number; stage2: number };

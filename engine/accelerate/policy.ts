@@ -15,11 +15,24 @@ export type StepContext = {
 };
 
 export type StepPlan =
-  | { compute: true; /** Rows to evaluate (stage 2 token carving); all rows when absent. */ tokens?: Int32Array }
+  | {
+      compute: true;
+      /** Rows to evaluate (stage 2 token carving); all rows when absent. */ tokens?: Int32Array;
+    }
   | { compute: false };
+
+/** What a policy learns about the object before sampling starts. */
+export type SamplingSetup = {
+  /** Token count of the main modality (shape tokens in stage 1, voxels in stage 2). */
+  tokens: number;
+  /** Per-voxel spectral scores in [0,1] when the aggregation step computed them (stage 2). */
+  spatialScores?: Float32Array;
+};
 
 export interface StepPolicy {
   readonly name: string;
+  /** Called once before step 0; policies reset their state here. */
+  begin?(setup: SamplingSetup): void;
   plan(ctx: StepContext): StepPlan;
   /** The velocity for a step the policy chose not to compute. */
   reuse(ctx: StepContext): Fields;

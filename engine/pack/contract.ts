@@ -16,7 +16,11 @@ function images(s: number, withPointmap: boolean): TensorSpec[] {
     f32('mask_full', [1, 1, s, s]),
   ];
   if (withPointmap) {
-    list.push(f32('pointmap_crop', [1, 3, s, s]), f32('pointmap_full', [1, 3, s, s]), f32('pointmap_weight', [1]));
+    list.push(
+      f32('pointmap_crop', [1, 3, s, s]),
+      f32('pointmap_full', [1, 3, s, s]),
+      f32('pointmap_weight', [1]),
+    );
   }
   return list;
 }
@@ -126,7 +130,9 @@ export function contractMismatches(m: Manifest, stage: StageName): string[] {
     for (const w of want) {
       const h = have.find((t) => t.name === w.name);
       if (!h) {
-        out.push(`${spec.file} ${kind} "${w.name}": missing from the manifest (contract: ${w.dtype} ${fmt(w.shape)})`);
+        out.push(
+          `${spec.file} ${kind} "${w.name}": missing from the manifest (contract: ${w.dtype} ${fmt(w.shape)})`,
+        );
       } else if (h.dtype !== w.dtype) {
         out.push(`${spec.file} ${kind} "${w.name}": manifest says ${h.dtype}, contract expects ${w.dtype}`);
       } else if (fmt(h.shape) !== fmt(w.shape)) {
@@ -136,7 +142,8 @@ export function contractMismatches(m: Manifest, stage: StageName): string[] {
       }
     }
     for (const h of have) {
-      if (!want.some((w) => w.name === h.name)) out.push(`${spec.file} ${kind} "${h.name}": not part of the contract`);
+      if (!want.some((w) => w.name === h.name))
+        out.push(`${spec.file} ${kind} "${h.name}": not part of the contract`);
     }
   }
   return out;

@@ -15,7 +15,8 @@ export function loadPack(dir: string, opts: { verifyHashes?: boolean } = {}): Pa
     throw new UserError(`${where}: folder not found; pass --pack with a folder that holds manifest.json`);
   }
   const file = path.join(dir, 'manifest.json');
-  if (!existsSync(file)) throw new UserError(`${where}: manifest.json is missing; is this a model pack folder?`);
+  if (!existsSync(file))
+    throw new UserError(`${where}: manifest.json is missing; is this a model pack folder?`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -24,7 +25,9 @@ export function loadPack(dir: string, opts: { verifyHashes?: boolean } = {}): Pa
   }
   const schema = (raw as { schema?: unknown })?.schema;
   if (typeof schema === 'string' && schema !== PACK_SCHEMA && schema.startsWith('fsam3d-pack/')) {
-    throw new UserError(`${where}: manifest.json is ${schema}; this engine reads ${PACK_SCHEMA}, update the app or re-export`);
+    throw new UserError(
+      `${where}: manifest.json is ${schema}; this engine reads ${PACK_SCHEMA}, update the app or re-export`,
+    );
   }
   const parsed = ManifestSchema.safeParse(raw);
   if (!parsed.success) {
@@ -40,8 +43,13 @@ export function loadPack(dir: string, opts: { verifyHashes?: boolean } = {}): Pa
     const onnx = path.join(dir, spec.file);
     if (!existsSync(onnx)) throw new UserError(`${where}: ${spec.file} (stage ${stage}) is missing`);
     if (opts.verifyHashes && spec.sha256) {
-      const got = createHash('sha256').update(readFileSync(onnx)).digest('hex');
-      if (got !== spec.sha256) throw new UserError(`${where}: ${spec.file} is corrupt (sha256 differs from the manifest); copy the pack again`);
+      const got = createHash('sha256')
+        .update(new Uint8Array(readFileSync(onnx)))
+        .digest('hex');
+      if (got !== spec.sha256)
+        throw new UserError(
+          `${where}: ${spec.file} is corrupt (sha256 differs from the manifest); copy the pack again`,
+        );
     }
   }
   return { dir, manifest };
@@ -54,15 +62,21 @@ function checkConstants(where: string, m: Manifest): void {
   }
   const expectRes = m.slat.res * 2 ** m.decoder.subdivisions;
   if (m.decoder.mesh.res !== expectRes) {
-    throw new UserError(`${where}: manifest.json decoder.mesh.res is ${m.decoder.mesh.res}, expected slat.res·2^subdivisions = ${expectRes}`);
+    throw new UserError(
+      `${where}: manifest.json decoder.mesh.res is ${m.decoder.mesh.res}, expected slat.res·2^subdivisions = ${expectRes}`,
+    );
   }
   const l = m.decoder.mesh.layout;
   for (const [k, [a, b]] of Object.entries(l)) {
     if (!(a < b && b <= m.decoder.mesh.channels)) {
-      throw new UserError(`${where}: manifest.json decoder.mesh.layout.${k} [${a},${b}] is outside 0..${m.decoder.mesh.channels}`);
+      throw new UserError(
+        `${where}: manifest.json decoder.mesh.layout.${k} [${a},${b}] is outside 0..${m.decoder.mesh.channels}`,
+      );
     }
   }
   if (m.slat.res !== m.ss.occupancyRes) {
-    throw new UserError(`${where}: manifest.json slat.res (${m.slat.res}) must equal ss.occupancyRes (${m.ss.occupancyRes})`);
+    throw new UserError(
+      `${where}: manifest.json slat.res (${m.slat.res}) must equal ss.occupancyRes (${m.ss.occupancyRes})`,
+    );
   }
 }

@@ -16,7 +16,10 @@ export type TensorSpec = z.infer<typeof TensorSpecSchema>;
 
 export const StageSchema = z.object({
   file: z.string().regex(/^[^/\\]+\.onnx$/, 'a file name inside the pack folder ending in .onnx'),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   precision: z.enum(['fp32', 'fp16-weights', 'fp16']).default('fp32'),
   inputs: z.array(TensorSpecSchema).min(1),
   outputs: z.array(TensorSpecSchema).min(1),

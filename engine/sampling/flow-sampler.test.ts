@@ -3,7 +3,7 @@ import { fullPolicy, type Fields, type StepPolicy } from '../accelerate/policy.t
 import { CancelledError } from '../errors.ts';
 import type { SamplerConfig } from '../pack/manifest.ts';
 import { sampleFlow } from './flow-sampler.ts';
-import { Rng } from './rng.ts';
+import { Rng, seededNoise } from './rng.ts';
 import { timeGrid } from './schedule.ts';
 
 const config: SamplerConfig = {
@@ -23,6 +23,7 @@ describe('flow sampler', () => {
       config,
       x0: { a: new Float32Array([0, 1]), b: new Float32Array([5]) },
       policy: fullPolicy(),
+      setup: { tokens: 1 },
       evaluate: async (x, t, branch) => {
         calls.push({ t, branch });
         const c = branch === 'cond' ? 2 : 1;
@@ -45,6 +46,7 @@ describe('flow sampler', () => {
       config: { ...config, steps: 1, rescaleT: 1, cfg: { ...config.cfg, outputs: ['a'] } },
       x0: { a: new Float32Array(1), b: new Float32Array(1) },
       policy: fullPolicy(),
+      setup: { tokens: 1 },
       evaluate: async (_x, _t, branch) => {
         const c = branch === 'cond' ? 2 : 1;
         return { a: Float32Array.of(c), b: Float32Array.of(c) };
@@ -66,6 +68,7 @@ describe('flow sampler', () => {
       config: { ...config, steps: 4, rescaleT: 1, cfg: { ...config.cfg, strength: 0 } },
       x0: { a: new Float32Array(1) },
       policy,
+      setup: { tokens: 1 },
       evaluate: async (): Promise<Fields> => {
         evaluated++;
         return { a: Float32Array.of(1) };
@@ -84,6 +87,7 @@ describe('flow sampler', () => {
       config,
       x0: { a: new Float32Array(1) },
       policy: fullPolicy(),
+      setup: { tokens: 1 },
       signal: ac.signal,
       onStep: () => {
         if (++steps === 3) ac.abort();
@@ -106,5 +110,17 @@ describe('rng', () => {
     const variance = a.reduce((s, x) => s + (x - mean) ** 2, 0) / a.length;
     expect(Math.abs(mean)).toBeLessThan(0.03);
     expect(Math.abs(variance - 1)).toBeLessThan(0.05);
+  });
+});
+
+describe('seeded noise', () => {
+  it('gives each stage and modality its own reproducible stream', () => {
+    const a = seededNoise(5);
+    const b = seededNoise(5);
+    expect(Array.from(a('ss', 'shape', 8))).toEqual(Array.from(b('ss', 'shape', 8)));
+    expect(Array.from(a('ss', 'shape', 8))).not.toEqual(Array.from(a('ss', 'rot6d', 8)));
+    expect(Array.from(a('slat', 'x', 8))).not.toEqual(Array.from(seededNoise(6)('slat', 'x', 8)));
+    // A longer draw starts with the shorter one: stage-2 noise is stable in its prefix.
+    expect(Array.from(a('slat', 'x', 16).subarray(0, 8))).toEqual(Array.from(a('slat', 'x', 8)));
   });
 });

@@ -3,13 +3,24 @@
 // strategy.
 import type { SamplerConfig } from '../pack/manifest.ts';
 import { throwIfAborted } from '../errors.ts';
-import type { Fields, StepContext, StepPolicy } from '../accelerate/policy.ts';
+import type { Fields, SamplingSetup, StepContext, StepPolicy } from '../accelerate/policy.ts';
 import { cfgActive, timeGrid } from './schedule.ts';
 
 /** One network evaluation: velocities for x at time t (not yet scaled by timeScale). */
-export type Evaluate = (x: Fields, t: number, branch: 'cond' | 'uncond', tokens?: Int32Array) => Promise<Fields>;
+export type Evaluate = (
+  x: Fields,
+  t: number,
+  branch: 'cond' | 'uncond',
+  tokens?: Int32Array,
+) => Promise<Fields>;
 
-export type StepRecord = { k: number; t: number; computed: boolean; evaluations: number; tokens: number | null };
+export type StepRecord = {
+  k: number;
+  t: number;
+  computed: boolean;
+  evaluations: number;
+  tokens: number | null;
+};
 
 export type SampleResult = { x: Fields; evaluations: number; trace: StepRecord[] };
 
@@ -18,6 +29,7 @@ export async function sampleFlow(opts: {
   x0: Fields;
   evaluate: Evaluate;
   policy: StepPolicy;
+  setup: SamplingSetup;
   signal?: AbortSignal;
   onStep?: (done: number, of: number, x: Fields) => void;
 }): Promise<SampleResult> {
@@ -28,6 +40,7 @@ export async function sampleFlow(opts: {
   const s = config.cfg.strength;
   const trace: StepRecord[] = [];
   let evaluations = 0;
+  policy.begin?.(opts.setup);
 
   for (let k = 0; k < config.steps; k++) {
     throwIfAborted(opts.signal);
@@ -70,7 +83,13 @@ export async function sampleFlow(opts: {
       for (let i = 0; i < xs.length; i++) xs[i] += ctx.dt * vs[i];
     }
     evaluations += calls;
-    trace.push({ k, t: ctx.t, computed: plan.compute, evaluations: calls, tokens: plan.compute && plan.tokens ? plan.tokens.length : null });
+    trace.push({
+      k,
+      t: ctx.t,
+      computed: plan.compute,
+      evaluations: calls,
+      tokens: plan.compute && plan.tokens ? plan.tokens.length : null,
+    });
     opts.onStep?.(k + 1, config.steps, x);
   }
   return { x, evaluations, trace };

@@ -42,6 +42,16 @@ export class Rng {
 /** Where initial noise comes from: the run's Rng, or fixed tensors (golden tests, side-by-side runs). */
 export type NoiseSource = (stage: 'ss' | 'slat', modality: string, length: number) => Float32Array;
 
-export function rngNoise(rng: Rng): NoiseSource {
-  return (_stage, _modality, length) => rng.normals(length);
+/**
+ * Seeded noise with one stream per (stage, modality): stage-1 noise never depends on how many voxels
+ * stage 2 gets, so runs compared side by side (full vs accelerated) start from identical noise.
+ */
+export function seededNoise(seed: number): NoiseSource {
+  return (stage, modality, length) => new Rng(streamSeed(seed, `${stage}/${modality}`)).normals(length);
+}
+
+function streamSeed(seed: number, name: string): number {
+  let h = (seed ^ 0x9e3779b9) >>> 0; // FNV-1a over the stream name, mixed with the run seed
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return h | 0;
 }

@@ -1,0 +1,79 @@
+// Command-line parsing for `fsam3d`. Flags are validated here so a typo fails fast with exit code 2.
+import { parseArgs } from 'node:util';
+import { UserError } from '../errors.ts';
+import { PROVIDERS, type Provider } from '../pack/sessions.ts';
+
+export type RunArgs = {
+  image: string;
+  mask: string;
+  pack?: string;
+  out: string;
+  json?: string;
+  ply?: string;
+  seed: number;
+  provider: Provider;
+  threads?: number;
+  faces?: number;
+  weld: boolean;
+  quiet: boolean;
+};
+
+export const RUN_USAGE = `usage: fsam3d run --image PHOTO --mask MASK [--pack DIR] [--out out.glb] [--json summary.json]
+                  [--ply gaussians.ply] [--seed N] [--ep cpu|cuda|dml|coreml|webgpu] [--threads N]
+                  [--faces N] [--weld] [--quiet]`;
+
+function intFlag(name: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^-?\d+$/.test(v) || Number(v) < min)
+    throw new UserError(`--${name} must be an integer ≥ ${min}, got "${v}"`);
+  return Number(v);
+}
+
+export function parseRunArgs(argv: string[]): RunArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        image: { type: 'string' },
+        mask: { type: 'string' },
+        pack: { type: 'string' },
+        out: { type: 'string', default: 'out.glb' },
+        json: { type: 'string' },
+        ply: { type: 'string' },
+        seed: { type: 'string', default: '0' },
+        ep: { type: 'string', default: 'cpu' },
+        threads: { type: 'string' },
+        faces: { type: 'string' },
+        weld: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (e) {
+    throw new UserError(`${(e as Error).message.split('\n')[0]}\n${RUN_USAGE}`);
+  }
+  if (!values.image) throw new UserError(`--image is required\n${RUN_USAGE}`);
+  if (!values.mask) throw new UserError(`--mask is required\n${RUN_USAGE}`);
+  const ep = values.ep as Provider;
+  if (!PROVIDERS.includes(ep))
+    throw new UserError(`--ep must be one of ${PROVIDERS.join(', ')}, got "${values.ep}"`);
+  const out = values.out ?? 'out.glb';
+  if (!out.toLowerCase().endsWith('.glb'))
+    throw new UserError(`--out must name a .glb file, got "${values.out}"`);
+  return {
+    image: values.image,
+    mask: values.mask,
+    pack: values.pack,
+    out,
+    json: values.json,
+    ply: values.ply,
+    seed: intFlag('seed', values.seed, 0)!,
+    provider: ep,
+    threads: intFlag('threads', values.threads, 1),
+    faces: intFlag('faces', values.faces, 4),
+    weld: values.weld ?? false,
+    quiet: values.quiet ?? false,
+  };
+}

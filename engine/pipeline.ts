@@ -1,0 +1,183 @@
+// Photo + mask → condition → stage 1 (structure + layout) → stage 2 (structured latent) → mesh.
+// Every stage reports progress and honours the AbortSignal; every random draw comes from one seed.
+import { referenceCap, type AggregationPolicy } from './accelerate/aggregation.ts';
+import { fullPolicy, type StepPolicy } from './accelerate/policy.ts';
+import { throwIfAborted } from './errors.ts';
+import { occupiedCoords, pruneInterior } from './geometry/occupancy.ts';
+import { decodePose, type Pose } from './geometry/pose.ts';
+import { loadImagePair, preprocess } from './image/index.ts';
+import { loadPack, type Pack } from './pack/load.ts';
+import { SessionCache, type Provider } from './pack/sessions.ts';
+import type { RunReport, StageTiming } from './report.ts';
+import { Rng, seededNoise, type NoiseSource } from './sampling/rng.ts';
+import { conditionTokens } from './stages/condition.ts';
+import { decodeGaussians, decodeMesh, type Mesh } from './stages/decode.ts';
+import { decodeOccupancy, sampleStage1 } from './stages/stage1.ts';
+import { sampleStage2 } from './stages/stage2.ts';
+
+export type Progress = {
+  stage: 'preprocess' | 'condition' | 'stage1' | 'stage2' | 'decode';
+  step: number;
+  of: number;
+};
+
+export type RunOptions = {
+  image: string;
+  mask: string;
+  pack: string | Pack;
+  seed?: number;
+  provider?: Provider;
+  threads?: number;
+  /** Decode Gaussians too when the pack has a Gaussian decoder. */
+  gaussians?: boolean;
+  policies?: { stage1?: StepPolicy; stage2?: StepPolicy; aggregation?: AggregationPolicy };
+  /** Replaces the seeded noise (golden tests, identical noise across compared runs). */
+  noise?: NoiseSource;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  onWarning?: (message: string) => void;
+  /** Reuse sessions across runs (UI, benchmark); created and disposed per run when absent. */
+  sessions?: SessionCache;
+};
+
+export type RunResult = {
+  mesh: Mesh;
+  pose: Pose;
+  /** Stage-2 voxel coordinates and de-normalised latent (inputs of every decoder). */
+  coords: Int32Array;
+  slat: Float32Array;
+  gaussians: Float32Array | null;
+  report: RunReport;
+};
+
+export async function runPipeline(opts: RunOptions): Promise<RunResult> {
+  const pack = typeof opts.pack === 'string' ? loadPack(opts.pack) : opts.pack;
+  const m = pack.manifest;
+  const seed = opts.seed ?? 0;
+  const rng = new Rng(seed);
+  const noise = opts.noise ?? seededNoise(seed);
+  const sessions =
+    opts.sessions ??
+    new SessionCache(pack, { provider: opts.provider, threads: opts.threads, onWarning: opts.onWarning });
+  const policy1 = opts.policies?.stage1 ?? fullPolicy();
+  const policy2 = opts.policies?.stage2 ?? fullPolicy();
+  const aggregation = opts.policies?.aggregation ?? referenceCap();
+  const timings: StageTiming[] = [];
+  const progress = opts.onProgress ?? (() => {});
+  const t0 = performance.now();
+  const timed = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
+    throwIfAborted(opts.signal);
+    const s = performance.now();
+    const r = await fn();
+    timings.push({ name, ms: performance.now() - s });
+    return r;
+  };
+
+  try {
+    progress({ stage: 'preprocess', step: 0, of: 1 });
+    const { images, notes } = await timed('preprocess', async () => {
+      const pair = await loadImagePair(opts.image, opts.mask);
+      return { images: preprocess(pair, m), notes: pair.notes };
+    });
+    progress({ stage: 'preprocess', step: 1, of: 1 });
+
+    progress({ stage: 'condition', step: 0, of: 2 });
+    const ssCond = await timed('ss_condition', () => conditionTokens(sessions, 'ss_condition', images));
+    progress({ stage: 'condition', step: 1, of: 2 });
+    const slatCond = await timed('slat_condition', () => conditionTokens(sessions, 'slat_condition', images));
+    progress({ stage: 'condition', step: 2, of: 2 });
+
+    const s1 = await timed('stage1', () =>
+      sampleStage1({
+        sessions,
+        cond: ssCond,
+        noise,
+        policy: policy1,
+        signal: opts.signal,
+        onStep: (step, of) => progress({ stage: 'stage1', step, of }),
+      }),
+    );
+    const logits = await timed('ss_decoder', () => decodeOccupancy(sessions, s1.latent.shape));
+    const structure = await timed('structure', () => {
+      const g = m.ss.occupancyRes;
+      const occupied = occupiedCoords(logits, g, m.ss.occupancyThreshold);
+      const kept = m.ss.pruneInterior ? pruneInterior(occupied, g) : occupied;
+      const aggregated = aggregation.aggregate({
+        coords: kept,
+        logits,
+        res: g,
+        maxVoxels: m.ss.maxVoxels,
+        downsampleFactor: m.ss.downsampleFactor,
+        imageCrop: images.imageCrop,
+        maskCrop: images.maskCrop,
+        imageSize: m.image.size,
+        uniform: () => rng.uniform(),
+      });
+      return { occupied: occupied.length / 3, afterPrune: kept.length / 3, ...aggregated };
+    });
+    if (structure.coords.length === 0) {
+      throw new Error('stage 1 produced no occupied voxels; try another seed or a tighter mask');
+    }
+    const pose = decodePose(
+      { rot6d: s1.latent.rot6d, translation: s1.latent.translation, scale: s1.latent.scale },
+      m.pose,
+      images.sceneScale,
+      images.sceneShift,
+      structure.downsampleFactor,
+    );
+
+    const s2 = await timed('stage2', () =>
+      sampleStage2({
+        sessions,
+        coords: structure.coords,
+        cond: slatCond,
+        noise,
+        policy: policy2,
+        spatialScores: structure.spatialScores,
+        signal: opts.signal,
+        onStep: (step, of) => progress({ stage: 'stage2', step, of }),
+      }),
+    );
+
+    progress({ stage: 'decode', step: 0, of: 1 });
+    const decoded = await timed('decode', () => decodeMesh(sessions, structure.coords, s2.slat));
+    const gaussians =
+      opts.gaussians && m.stages.gs_decoder
+        ? await timed('gs_decoder', () => decodeGaussians(sessions, structure.coords, s2.slat))
+        : null;
+    progress({ stage: 'decode', step: 1, of: 1 });
+
+    const report: RunReport = {
+      pack: { id: m.id, name: m.name, version: m.version },
+      provider: { requested: opts.provider ?? 'cpu', used: Object.fromEntries(sessions.used) },
+      seed,
+      strategy: { stage1: policy1.name, stage2: policy2.name, aggregation: aggregation.name },
+      timings,
+      totalMs: performance.now() - t0,
+      evaluations: { stage1: s1.evaluations, stage2: s2.evaluations },
+      tokens: {
+        shape: m.ss.latentRes ** 3,
+        layout: m.ss.layout.length,
+        voxels: structure.coords.length / 3,
+        coarseVoxels: s2.coarseVoxels,
+        cubes: decoded.cubes,
+      },
+      voxels: {
+        occupied: structure.occupied,
+        afterPrune: structure.afterPrune,
+        downsampleFactor: structure.downsampleFactor,
+      },
+      mesh: { vertices: decoded.mesh.vertices.length / 3, faces: decoded.mesh.faces.length / 3 },
+      pose: {
+        quaternion: pose.quaternion,
+        translation: pose.translation,
+        scale: pose.scale,
+        frame: 'pytorch3d-camera (x left, y up, z forward)',
+      },
+      notes,
+    };
+    return { mesh: decoded.mesh, pose, coords: structure.coords, slat: s2.slat, gaussians, report };
+  } finally {
+    if (!opts.sessions) await sessions.dispose();
+  }
+}

@@ -1,0 +1,63 @@
+// Decoding: the mesh decoder runs once over the structured latent (windowed attention and subdivision
+// indices come from the host), then FlexiCubes extracts the surface on the host.
+import { extractFlexiCubes } from '../geometry/flexicubes/index.ts';
+import type { SessionCache } from '../pack/sessions.ts';
+import { windowInputs } from '../pack/contract.ts';
+import { buildDecoderStructures } from '../sparse/index.ts';
+import { bool, f32, i32, outputF32, type Feeds } from './tensors.ts';
+
+export type Mesh = { vertices: Float32Array; faces: Uint32Array; colors: Float32Array };
+
+function decoderFeeds(
+  sessions: SessionCache,
+  coords: Int32Array,
+  slat: Float32Array,
+  withSubdivisions: boolean,
+) {
+  const m = sessions.pack.manifest;
+  const n = coords.length / 3;
+  const st = buildDecoderStructures(
+    coords,
+    m.decoder.window,
+    m.decoder.shifts,
+    withSubdivisions ? m.decoder.subdivisions : 0,
+  );
+  const feeds: Feeds = {
+    feats: f32(slat, [n, m.slat.latentChannels]),
+    coords: i32(coords, [n, 3]),
+  };
+  st.windows.forEach((w, i) => {
+    const [idx, valid, inv] = windowInputs(i);
+    feeds[idx] = i32(w.idx, [w.windows, w.length]);
+    feeds[valid] = bool(w.valid, [w.windows, w.length]);
+    feeds[inv] = i32(w.inv, [n]);
+  });
+  st.subdivisions.forEach((s, j) => {
+    feeds[`nbr_sub${j + 1}`] = i32(s.nbr, [s.coords.length / 3, 27]);
+  });
+  return { feeds, finest: st.finestCoords };
+}
+
+export async function decodeMesh(sessions: SessionCache, coords: Int32Array, slat: Float32Array) {
+  const m = sessions.pack.manifest;
+  const { feeds, finest } = decoderFeeds(sessions, coords, slat, true);
+  const out = await sessions.run('mesh_decoder', feeds);
+  const cube = outputF32(out, 'cube_feats', 'mesh_decoder');
+  const t0 = performance.now();
+  const mesh: Mesh = extractFlexiCubes({
+    coords: finest,
+    feats: cube,
+    channels: m.decoder.mesh.channels,
+    res: m.decoder.mesh.res,
+    sdfBias: m.decoder.mesh.sdfBias,
+    weightScale: m.decoder.mesh.weightScale,
+    layout: m.decoder.mesh.layout,
+  });
+  return { mesh, cubes: finest.length / 3, flexicubesMs: performance.now() - t0 };
+}
+
+export async function decodeGaussians(sessions: SessionCache, coords: Int32Array, slat: Float32Array) {
+  const { feeds } = decoderFeeds(sessions, coords, slat, false);
+  const out = await sessions.run('gs_decoder', feeds);
+  return outputF32(out, 'gs_raw', 'gs_decoder');
+}
