@@ -21,6 +21,13 @@ export type Progress = {
   of: number;
 };
 
+export type ArtifactName =
+  | 'ss_cond'
+  | 'slat_cond'
+  | `ss_latent.${string}`
+  | 'occupancy_logits'
+  | 'cube_feats';
+
 export type RunOptions = {
   image: string;
   mask: string;
@@ -36,6 +43,8 @@ export type RunOptions = {
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
   onWarning?: (message: string) => void;
+  /** Sees intermediate tensors (previews, golden tests) as soon as they exist. */
+  onArtifact?: (name: ArtifactName, data: Float32Array | Int32Array) => void;
   /** Reuse sessions across runs (UI, benchmark); created and disposed per run when absent. */
   sessions?: SessionCache;
 };
@@ -64,6 +73,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const aggregation = opts.policies?.aggregation ?? referenceCap();
   const timings: StageTiming[] = [];
   const progress = opts.onProgress ?? (() => {});
+  const artifact = opts.onArtifact ?? (() => {});
   const t0 = performance.now();
   const timed = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
     throwIfAborted(opts.signal);
@@ -83,8 +93,10 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
 
     progress({ stage: 'condition', step: 0, of: 2 });
     const ssCond = await timed('ss_condition', () => conditionTokens(sessions, 'ss_condition', images));
+    artifact('ss_cond', ssCond);
     progress({ stage: 'condition', step: 1, of: 2 });
     const slatCond = await timed('slat_condition', () => conditionTokens(sessions, 'slat_condition', images));
+    artifact('slat_cond', slatCond);
     progress({ stage: 'condition', step: 2, of: 2 });
 
     const s1 = await timed('stage1', () =>
@@ -97,7 +109,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
         onStep: (step, of) => progress({ stage: 'stage1', step, of }),
       }),
     );
+    for (const [name, v] of Object.entries(s1.latent)) artifact(`ss_latent.${name}`, v);
     const logits = await timed('ss_decoder', () => decodeOccupancy(sessions, s1.latent.shape));
+    artifact('occupancy_logits', logits);
     const structure = await timed('structure', () => {
       const g = m.ss.occupancyRes;
       const occupied = occupiedCoords(logits, g, m.ss.occupancyThreshold);
@@ -141,6 +155,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
 
     progress({ stage: 'decode', step: 0, of: 1 });
     const decoded = await timed('decode', () => decodeMesh(sessions, structure.coords, s2.slat));
+    artifact('cube_feats', decoded.cubeFeats);
     const gaussians =
       opts.gaussians && m.stages.gs_decoder
         ? await timed('gs_decoder', () => decodeGaussians(sessions, structure.coords, s2.slat))

@@ -53,7 +53,7 @@ export async function decodeMesh(sessions: SessionCache, coords: Int32Array, sla
     weightScale: m.decoder.mesh.weightScale,
     layout: m.decoder.mesh.layout,
   });
-  return { mesh, cubes: finest.length / 3, flexicubesMs: performance.now() - t0 };
+  return { mesh, cubes: finest.length / 3, cubeFeats: cube, flexicubesMs: performance.now() - t0 };
 }
 
 export async function decodeGaussians(sessions: SessionCache, coords: Int32Array, slat: Float32Array) {
