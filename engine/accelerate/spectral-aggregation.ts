@@ -1,0 +1,84 @@
+// Fast-SAM3D mechanism 3, spectral-aware token aggregation: pick a coarsening factor from how much
+// high-frequency content the object has (2D: its texture in the crop; 3D: the stage-1 logits), then merge
+// the stage-1 voxels onto a grid that many times coarser. Stage 2 and both decoders see fewer tokens and
+// the pose scale is multiplied by the factor. See spectral-aggregation-quantise.ts for the centre fix.
+import { analyzeVoxelFrequency } from '../spectral/hfer3d.ts';
+import { hfer2dFromCrop } from '../spectral/hfer2d.ts';
+import type { AggregationPolicy } from './aggregation.ts';
+import { parseMeshSpectralKnobs, type MeshSpectralKnobs } from './knobs.ts';
+import { aggregationLimits, quantiseVoxels } from './spectral-aggregation-quantise.ts';
+
+/** Conservative, middle and aggressive factors of calculate_adaptive_factor. */
+export const SPECTRAL_FACTORS = { high: 1.25, mid: 1.5, low: 2.0 } as const;
+const W2D = 0.9;
+const W3D = 0.1;
+
+export type AdaptiveFactor = {
+  factor: number;
+  /** 0.9·h2 + 0.1·h3; null when either HFER is 0 (the reference then falls back to f = 1). */
+  score: number | null;
+};
+
+/** calculate_adaptive_factor: score ≥ high → 1.25, low < score < high → 1.5, score ≤ low → 2.0. */
+export function adaptiveFactor(h2: number, h3: number, high: number, low: number): AdaptiveFactor {
+  if (h2 === 0 || h3 === 0) return { factor: 1, score: null };
+  const score = h2 * W2D + h3 * W3D;
+  if (score >= high) return { factor: SPECTRAL_FACTORS.high, score };
+  if (score > low) return { factor: SPECTRAL_FACTORS.mid, score };
+  return { factor: SPECTRAL_FACTORS.low, score };
+}
+
+export type SpectralDecision = {
+  hfer2d: number;
+  hfer3d: number;
+  score: number | null;
+  /** From the factor rule, before the voxel-count overrides. */
+  requestedFactor: number;
+  /** Used (multiplies the pose scale). */
+  factor: number;
+  voxelsIn: number;
+  voxelsOut: number;
+  shift: [number, number, number];
+};
+
+export type SpectralAggregationKnobs = Partial<MeshSpectralKnobs> & {
+  /** Re-grow about the box centre like the published code (objects off the grid centre shift). */
+  referenceCompat?: boolean;
+  /** Sees every decision (reports, benchmarks). */
+  onDecision?: (d: SpectralDecision) => void;
+};
+
+export function spectralAggregation(knobs: SpectralAggregationKnobs = {}): AggregationPolicy {
+  // Validates 0 ≤ low ≤ high ≤ 1 up front (UserError naming the knob).
+  const { mesh_spectral_threshold_low: low, mesh_spectral_threshold_high: high } = parseMeshSpectralKnobs({
+    mesh_spectral_threshold_low: knobs.mesh_spectral_threshold_low,
+    mesh_spectral_threshold_high: knobs.mesh_spectral_threshold_high,
+  });
+  const centre = knobs.referenceCompat ? 'box' : 'grid';
+  return {
+    name: 'spectral-aggregation',
+    aggregate(i) {
+      const freq = analyzeVoxelFrequency(i.logits, i.res, i.coords);
+      const h2 = hfer2dFromCrop(i.imageCrop, i.maskCrop, i.imageSize);
+      const { factor: requested, score } = adaptiveFactor(h2, freq.hfer, high, low);
+      const q = quantiseVoxels(i.coords, freq.scores, {
+        factor: requested,
+        res: i.res,
+        centre,
+        uniform: i.uniform,
+        ...aggregationLimits(i),
+      });
+      knobs.onDecision?.({
+        hfer2d: h2,
+        hfer3d: freq.hfer,
+        score,
+        requestedFactor: requested,
+        factor: q.factor,
+        voxelsIn: i.coords.length / 3,
+        voxelsOut: q.coords.length / 3,
+        shift: q.shift,
+      });
+      return { coords: q.coords, downsampleFactor: q.factor, spatialScores: q.scores ?? undefined };
+    },
+  };
+}
