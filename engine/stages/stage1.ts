@@ -47,7 +47,12 @@ export async function sampleStage1(opts: {
     setup: { tokens: m.ss.latentRes ** 3 },
     signal: opts.signal,
     onStep: opts.onStep,
-    evaluate: async (x, t, branch) => {
+    evaluate: async (x, t, branch, tokens) => {
+      // The stage-1 graph has a fixed token grid; only stage 2 can run on a subset.
+      if (tokens)
+        throw new Error(
+          `policy ${opts.policy.name} asked stage 1 for a token subset, which it cannot evaluate`,
+        );
       const feeds: Feeds = {
         t: f32(Float32Array.of(t * cfg.timeScale), [1]),
         cond: branch === 'cond' ? condT : uncondT,
