@@ -22,11 +22,7 @@ export type Progress = {
 };
 
 export type ArtifactName =
-  | 'ss_cond'
-  | 'slat_cond'
-  | `ss_latent.${string}`
-  | 'occupancy_logits'
-  | 'cube_feats';
+  'ss_cond' | 'slat_cond' | `ss_latent.${string}` | 'occupancy_logits' | 'cube_feats';
 
 export type RunOptions = {
   image: string;
@@ -175,6 +171,10 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
         layout: m.ss.layout.length,
         voxels: structure.coords.length / 3,
         coarseVoxels: s2.coarseVoxels,
+        stage2Evaluated: s2.trace.reduce(
+          (a, st) => a + (st.computed ? (st.tokens ?? structure.coords.length / 3) * st.evaluations : 0),
+          0,
+        ),
         cubes: decoded.cubes,
       },
       voxels: {

@@ -9,7 +9,15 @@ export type RunReport = {
   timings: StageTiming[];
   totalMs: number;
   evaluations: { stage1: number; stage2: number };
-  tokens: { shape: number; layout: number; voxels: number; coarseVoxels: number; cubes: number };
+  tokens: {
+    shape: number;
+    layout: number;
+    voxels: number;
+    coarseVoxels: number;
+    /** Voxel rows the stage-2 network processed, summed over every evaluation. */
+    stage2Evaluated: number;
+    cubes: number;
+  };
   voxels: { occupied: number; afterPrune: number; downsampleFactor: number };
   mesh: { vertices: number; faces: number };
   pose: { quaternion: number[]; translation: number[]; scale: number; frame: string };

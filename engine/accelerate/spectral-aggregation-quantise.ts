@@ -53,10 +53,14 @@ const f32 = Math.fround;
  */
 export function aggregationLimits(
   i: AggregationInput,
+  referenceCompat = false,
 ): Required<Pick<QuantiseOptions, 'maxCoords' | 'minCoords' | 'forcedFactor'>> {
+  // The caps are set for SAM 3D's 64³ grid. Surface voxel counts grow with area, so a pack on another
+  // grid gets them scaled by (res/64)²; without that a 16³ pack would never aggregate at all.
+  const s = referenceCompat ? 1 : (i.res / 64) ** 2;
   return {
-    maxCoords: Math.min(AGG_MAX_COORDS, i.maxVoxels),
-    minCoords: AGG_MIN_COORDS,
+    maxCoords: Math.min(Math.round(AGG_MAX_COORDS * s), i.maxVoxels),
+    minCoords: Math.round(AGG_MIN_COORDS * s),
     forcedFactor: i.downsampleFactor,
   };
 }

@@ -66,7 +66,7 @@ export function spectralAggregation(knobs: SpectralAggregationKnobs = {}): Aggre
         res: i.res,
         centre,
         uniform: i.uniform,
-        ...aggregationLimits(i),
+        ...aggregationLimits(i, knobs.referenceCompat),
       });
       knobs.onDecision?.({
         hfer2d: h2,

@@ -26,7 +26,7 @@ export function uniformMerge(knobs: UniformMergeKnobs): AggregationPolicy {
         res: i.res,
         centre,
         uniform: i.uniform,
-        ...aggregationLimits(i),
+        ...aggregationLimits(i, knobs.referenceCompat),
       });
       return { coords: q.coords, downsampleFactor: q.factor };
     },

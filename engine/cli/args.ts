@@ -1,7 +1,9 @@
 // Command-line parsing for `fsam3d`. Flags are validated here so a typo fails fast with exit code 2.
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
+import { resolveStrategy, type Strategy } from '../accelerate/presets.ts';
 import { PROVIDERS, type Provider } from '../pack/sessions.ts';
+import { knobValues, strategyOptions, STRATEGY_USAGE } from './strategy-args.ts';
 
 export type RunArgs = {
   image: string;
@@ -16,11 +18,13 @@ export type RunArgs = {
   faces?: number;
   weld: boolean;
   quiet: boolean;
+  strategy: Strategy;
 };
 
 export const RUN_USAGE = `usage: fsam3d run --image PHOTO --mask MASK [--pack DIR] [--out out.glb] [--json summary.json]
                   [--ply gaussians.ply] [--seed N] [--ep cpu|cuda|dml|coreml|webgpu] [--threads N]
-                  [--faces N] [--weld] [--quiet]`;
+                  [--faces N] [--weld] [--quiet] [--preset NAME] [knob flags]
+${STRATEGY_USAGE}`;
 
 function intFlag(name: string, v: string | undefined, min: number): number | undefined {
   if (v === undefined) return undefined;
@@ -49,6 +53,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
         faces: { type: 'string' },
         weld: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
+        preset: { type: 'string', default: 'full' },
+        ...strategyOptions(),
       },
     }));
   } catch (e) {
@@ -75,5 +81,6 @@ export function parseRunArgs(argv: string[]): RunArgs {
     faces: intFlag('faces', values.faces, 4),
     weld: values.weld ?? false,
     quiet: values.quiet ?? false,
+    strategy: resolveStrategy(String(values.preset ?? 'full'), knobValues(values)),
   };
 }

@@ -7,11 +7,14 @@ import { atomicWrite, gaussiansToPly, writeGlb } from '../export/index.ts';
 import { loadPack } from '../pack/load.ts';
 import { runPipeline } from '../pipeline.ts';
 import { parseRunArgs, RUN_USAGE } from './args.ts';
+import { compareCommand, COMPARE_USAGE } from './compare.ts';
 import { progressReporter } from './progress.ts';
 
 const USAGE = `fsam3d — photo + mask → 3D mesh (SAM 3D Objects, Fast-SAM3D)
 
 ${RUN_USAGE}
+
+${COMPARE_USAGE}
 
 Without --pack the bundled pack (${path.relative(process.cwd(), defaultPackDir()) || '.'}) is used.`;
 
@@ -26,6 +29,13 @@ export async function main(argv: string[]): Promise<number> {
     if (!command || command === '--help' || command === '-h' || command === 'help') {
       process.stdout.write(`${USAGE}\n`);
       return command ? 0 : 2;
+    }
+    if (command === 'compare' || command === 'bench') {
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(`${COMPARE_USAGE}\n`);
+        return 0;
+      }
+      return await compareCommand(command, rest, defaultPackDir());
     }
     if (command !== 'run') throw new UserError(`unknown command "${command}"; try: fsam3d run --help`);
     if (rest.includes('--help') || rest.includes('-h')) {
@@ -65,6 +75,7 @@ async function run(argv: string[]): Promise<number> {
       provider: args.provider,
       threads: args.threads,
       gaussians: Boolean(args.ply),
+      policies: args.strategy.build(),
       signal: controller.signal,
       onProgress: bar.update,
       onWarning: warn,
@@ -85,6 +96,7 @@ async function run(argv: string[]): Promise<number> {
   }
   const summary = {
     ...result.report,
+    preset: { name: args.strategy.name, knobs: args.strategy.knobs },
     output: { glb: path.resolve(args.out), ply: args.ply ? path.resolve(args.ply) : null },
   };
   if (args.json) await atomicWrite(args.json, `${JSON.stringify(summary, null, 2)}\n`);
