@@ -25,7 +25,8 @@ describe('end to end vs PyTorch', async () => {
     threads: 1,
     noise: (stage, modality, length) => {
       const data = t(stage === 'ss' ? `ss.noise.${modality}` : 'slat.noise') as Float32Array;
-      if (data.length !== length) throw new Error(`noise ${stage}/${modality}: ${data.length} values, need ${length}`);
+      if (data.length !== length)
+        throw new Error(`noise ${stage}/${modality}: ${data.length} values, need ${length}`);
       return Float32Array.from(data);
     },
     onArtifact: (name, data) => artifacts.set(name, data),

@@ -1,5 +1,5 @@
 // Benchmark inputs: a folder of photos, each with `<name>.mask.png` and optionally a ground-truth mesh
-// `<name>.gt.glb` (canonical frame, any scale: shape metrics normalise each mesh).
+// `<name>.gt.glb` (glTF y-up like our exports, any scale: shape metrics normalise each mesh).
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { NodeIO } from '@gltf-transform/core';
@@ -10,7 +10,7 @@ export type BenchInput = { name: string; image: string; mask: string; truth?: Me
 
 const PHOTO = /^(.*)\.(png|jpe?g|webp|tiff?)$/i;
 
-export async function readInputs(dir: string): Promise<BenchInput[]> {
+export async function readInputs(dir: string, zUpToYUp: Matrix3): Promise<BenchInput[]> {
   let files: string[];
   try {
     files = readdirSync(dir);
@@ -28,20 +28,28 @@ export async function readInputs(dir: string): Promise<BenchInput[]> {
       name: m[1],
       image: path.join(dir, file),
       mask: path.join(dir, mask),
-      truth: gt ? await readGlbMesh(path.join(dir, gt)) : undefined,
+      truth: gt ? await readGlbMesh(path.join(dir, gt), zUpToYUp) : undefined,
     });
   }
   if (!inputs.length) throw new UserError(`--inputs ${dir}: no photo with a matching <name>.mask.png`);
   return inputs;
 }
 
-/** First primitive of a GLB as a plain mesh (positions and triangle indices). */
-export async function readGlbMesh(file: string): Promise<Mesh> {
+type Matrix3 = [[number, number, number], [number, number, number], [number, number, number]];
+
+/** First primitive of a GLB as a plain mesh in the engine's canonical z-up frame. */
+export async function readGlbMesh(file: string, zUpToYUp: Matrix3): Promise<Mesh> {
   const doc = await new NodeIO().read(file);
   const prim = doc.getRoot().listMeshes()[0]?.listPrimitives()[0];
   const pos = prim?.getAttribute('POSITION')?.getArray();
   if (!prim || !pos) throw new UserError(`${file}: no mesh with positions`);
   const idx = prim.getIndices()?.getArray();
   const faces = idx ? Uint32Array.from(idx) : Uint32Array.from({ length: pos.length / 3 }, (_, i) => i);
-  return { vertices: Float32Array.from(pos), faces, colors: new Float32Array(pos.length) };
+  // Exports apply v·M; undo it with v·Mᵀ (M is a rotation).
+  const v = new Float32Array(pos.length);
+  for (let i = 0; i < pos.length; i += 3) {
+    for (let c = 0; c < 3; c++)
+      v[i + c] = pos[i] * zUpToYUp[c][0] + pos[i + 1] * zUpToYUp[c][1] + pos[i + 2] * zUpToYUp[c][2];
+  }
+  return { vertices: v, faces, colors: new Float32Array(pos.length) };
 }

@@ -67,14 +67,16 @@ export async function compareCommand(
   if (!names.includes('full')) names.unshift('full');
   const strategies = [...new Set(names)].map((n) => resolveStrategy(n, n === 'full' ? {} : knobs));
 
+  const pack = loadPack(String(values.pack ?? defaultPack), { verifyHashes: true });
+  const frame = pack.manifest.output.zUpToYUp;
   let inputs: BenchInput[];
   if (command === 'bench') {
     if (!values.inputs) throw new UserError(`--inputs is required\n${COMPARE_USAGE}`);
-    inputs = await readInputs(String(values.inputs));
+    inputs = await readInputs(String(values.inputs), frame);
   } else {
     if (!values.image || !values.mask)
       throw new UserError(`--image and --mask are required\n${COMPARE_USAGE}`);
-    const truth = values.truth ? await readGlbMesh(String(values.truth)) : undefined;
+    const truth = values.truth ? await readGlbMesh(String(values.truth), frame) : undefined;
     inputs = [
       {
         name: path.parse(String(values.image)).name,
@@ -84,7 +86,6 @@ export async function compareCommand(
       },
     ];
   }
-  const pack = loadPack(String(values.pack ?? defaultPack), { verifyHashes: true });
   const repeat = int('repeat', 1)!;
   const outDir = String(values['out-dir']);
   const sessions = new SessionCache(pack, {

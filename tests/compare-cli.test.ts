@@ -1,0 +1,116 @@
+// `fsam3d compare` and `fsam3d bench` on the bundled pack: table, files and ground-truth columns.
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../engine/cli/main.ts';
+import { SAMPLE_MASK, SAMPLE_PHOTO } from './support/paths.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'fsam3d-compare-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(argv: string[]) {
+  const out: string[] = [];
+  const o = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((c: string | Uint8Array) => (out.push(String(c)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    return { code: await main(argv), out: out.join('') };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+describe('fsam3d compare / bench', () => {
+  it('compare prints the table and writes JSON, CSV, the Pareto plot and GLBs', async () => {
+    const outDir = path.join(dir, 'cmp');
+    const { code, out } = await cli([
+      'compare',
+      '--image',
+      SAMPLE_PHOTO,
+      '--mask',
+      SAMPLE_MASK,
+      '--strategies',
+      'fast-sam3d,taylorseer',
+      '--out-dir',
+      outDir,
+      '--glb',
+    ]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/strategy\s+stage1 ms\s+stage2 ms.*F1@0\.05\s+vIoU\s+3D-IoU/);
+    expect(out).toMatch(/^photo\s+full\s.*1\.00×\s+44\s+38\s.*100\.0\s+1\.000\s+1\.000$/m);
+    expect(out).toMatch(/^photo\s+fast-sam3d\s.*\s17\s/m);
+    expect(out).toMatch(/timings: single run each/);
+    const json = JSON.parse(readFileSync(path.join(outDir, 'results.json'), 'utf8'));
+    expect(json.rows.map((r: { strategy: string }) => r.strategy)).toEqual([
+      'full',
+      'fast-sam3d',
+      'taylorseer',
+    ]);
+    expect(json.rows[1].evaluations.stage1).toBe(17);
+    expect(readFileSync(path.join(outDir, 'results.csv'), 'utf8').trim().split('\n')).toHaveLength(4);
+    const png = await sharp(path.join(outDir, 'pareto.png')).metadata();
+    expect(png.format).toBe('png');
+    expect(existsSync(path.join(outDir, 'photo.fast-sam3d.glb'))).toBe(true);
+  });
+
+  it('bench runs every input of a folder, scores against ground truth and adds mean rows', async () => {
+    const inputs = path.join(dir, 'inputs');
+    const outDir = path.join(dir, 'bench');
+    // Ground truth: the full run's own mesh, so F1 vs GT of `full` must be 100.
+    expect(
+      (
+        await cli([
+          'compare',
+          '--image',
+          SAMPLE_PHOTO,
+          '--mask',
+          SAMPLE_MASK,
+          '--strategies',
+          'full',
+          '--out-dir',
+          path.join(dir, 'gt'),
+          '--glb',
+        ])
+      ).code,
+    ).toBe(0);
+    mkdirSync(inputs, { recursive: true });
+    for (const name of ['a', 'b']) {
+      copyFileSync(SAMPLE_PHOTO, path.join(inputs, `${name}.png`));
+      copyFileSync(SAMPLE_MASK, path.join(inputs, `${name}.mask.png`));
+    }
+    copyFileSync(path.join(dir, 'gt', 'photo.full.glb'), path.join(inputs, 'a.gt.glb'));
+    const { code, out } = await cli([
+      'bench',
+      '--inputs',
+      inputs,
+      '--strategies',
+      'full,fast-sam3d',
+      '--repeat',
+      '2',
+      '--out-dir',
+      outDir,
+    ]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/F1 vs GT/);
+    expect(out).toMatch(/^a\s+full\s.*100\.0\s+1\.000\s*$/m);
+    expect(out).toMatch(/^mean\s+fast-sam3d\s/m);
+    expect(out).toMatch(/median of 2 interleaved repeats/);
+  });
+
+  it('rejects a bad strategy list with exit 2', async () => {
+    const { code } = await cli([
+      'compare',
+      '--image',
+      SAMPLE_PHOTO,
+      '--mask',
+      SAMPLE_MASK,
+      '--strategies',
+      'full,warp-speed',
+    ]);
+    expect(code).toBe(2);
+  });
+});
