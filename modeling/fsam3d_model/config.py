@@ -37,10 +37,10 @@ SS_LAYOUT = [("rot6d", 6), ("translation", 3), ("scale", 3), ("translation_scale
 SS_DEC_CHANNELS = [16, 8, 4]
 # Analytic object prior, so random weights still decode to an object. The object is the ellipsoid
 # Q < T with Q = sum_i OBJ_K[i] * (x_i - centre_i)^2, centre = the centre of voxel OBJ_CENTRE of the
-# 16^3 grid. With integer OBJ_K, and x on voxel centres (occupancy) or on 64^3 grid vertices (mesh
-# sdf), Q is an integer; thresholds at n + 0.5 therefore keep every logit / vertex sdf a fixed margin
-# away from its decision boundary, and the bounded random net term stays below that margin. So the
-# voxel set and the mesh topology are identical in PyTorch and ONNX Runtime, whatever the rounding.
+# 16^3 grid. With integer OBJ_K, and x on voxel centres, Q is an integer; the threshold at n + 0.5
+# therefore keeps every logit a fixed margin away from 0, and the bounded random net term stays below
+# that margin. So the voxel set is identical in PyTorch and ONNX Runtime, whatever the rounding.
+# (The mesh decoder's prior is relative to its voxel set instead: see "Mesh prior" below.)
 OBJ_K = [4, 5, 8]
 OBJ_CENTRE = [8, 7, 8]
 SS_PRIOR_T = 130.5  # no voxel has Q within 1.5 of it
@@ -70,14 +70,26 @@ SUB_GROUPS = 4
 MESH_RES = SLAT_RES * 2 ** SUBDIVISIONS  # 64
 MESH_CHANNELS = 101
 MESH_LAYOUT = {"sdf": [0, 8], "deform": [8, 32], "beta": [32, 44], "alpha": [44, 52], "gamma": [52, 53], "color": [53, 101]}
-# Mesh sdf at a corner with grid vertex v (64^3 units): (sqrt(Q'(v)) - sqrt(T'))/(64 sqrt(min K)) - sdfBias,
-# Q'(v) = sum K_i (v_i - 4 centre_i)^2 (integer), so sdf + sdfBias is SDF-like with its zero set
-# inside the kept voxel shell; the random part's amplitude is below the smallest |sdf + sdfBias|.
+# Mesh prior (decoders.mesh_prior_params): an ellipsoid inscribed in the bounding box of the decoder's
+# voxel set, computed in the graph from `coords`, so a voxel set shrunk toward the grid centre by token
+# aggregation decodes to the same shape, only smaller (an absolute-position prior would cut a fixed
+# ellipsoid against the shrunken set). In 64^3 grid units, from the int32 box lo..hi of `coords`:
+#   centre c_i = 2(lo_i + hi_i) + 2, half extent h_i = 2(hi_i - lo_i + 1),
+#   semi-axis a_i = max(h_i * num // den - inset, 1), S = R * max(a), K_i = round(S / a_i^2) >= R/32,
+#   Q(v) = sum_i K_i (v_i - c_i)^2 on the cube-corner vertices v, surface Q = S + 1/2.
+# All of that is integer arithmetic (int32, then float32 values < 2^23: exact on every backend), so Q is
+# an integer and |sqrt(Q) - sqrt(S + 1/2)| >= sqrt(S + 1) - sqrt(S + 1/2) ~ 1/(4 sqrt S) at every corner.
+# The sdf is that times 1/(64 sqrt(min K)) ~ a_max/(64 sqrt S) (distance along the longest axis), so its
+# smallest possible |value| is ~1/(256 R) ~ 1.5e-5 for any box; the net term's amplitude is
+# MESH_SDF_NET_FRACTION of that bound (also computed in the graph), so every corner's sdf + sdfBias is
+# >= 9.7e-6 from 0 and the mesh's corner signs are identical in PyTorch and ONNX Runtime. R trades the
+# rounding of K (min K = round(R / a_max) >= 8: semi-axes within ~3%) against that margin.
 MESH_SDF_BIAS = -1.0 / MESH_RES  # as the real pack: -1/res
-MESH_PRIOR_T = 1600.5
-_gap = min(math.sqrt(MESH_PRIOR_T + 0.5) - math.sqrt(MESH_PRIOR_T), math.sqrt(MESH_PRIOR_T) - math.sqrt(MESH_PRIOR_T - 0.5))
-MESH_SDF_SCALE = 1.0 / (MESH_RES * math.sqrt(min(OBJ_K)))
-MESH_SDF_NET_AMPLITUDE = 0.5 * _gap * MESH_SDF_SCALE  # half the smallest possible |sdf + sdfBias|
+MESH_PRIOR_FRACTION = (7, 8)  # semi-axes 7/8 of the box half extents (floored to whole 64^3 cells)
+MESH_PRIOR_INSET = 0  # 64^3 cells taken off every semi-axis after the fraction
+MESH_PRIOR_RESOLUTION = 256  # R
+MESH_SDF_NET_FRACTION = 0.35  # net amplitude / smallest possible |prior|
+MESH_COLOUR_SLOPE = 0.7  # colour prior: base + slope * (v - c) / max(h), i.e. +-slope across the box
 GS_PER_VOXEL = 4
 GS_CHANNELS = GS_PER_VOXEL * 14  # 56
 

@@ -2,6 +2,7 @@
 import itertools
 import math
 
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -91,11 +92,52 @@ def _corner_offsets():
     return torch.tensor([[x, y, z] for z in (0, 1) for y in (0, 1) for x in (0, 1)], dtype=torch.float32)
 
 
+def mesh_prior_params(coords):
+    """The mesh prior's ellipsoid, from the voxel set's bounding box (config.py). All box arithmetic is
+    int32 (exact on every backend); returns float32 centre (3), weights K (3), S, sdf scale, net
+    amplitude and colour scale. In 64^3 grid units: box centre c = 2(lo+hi)+2, half extent
+    h = 2(hi-lo+1), semi-axis a = max(h*num//den - inset, 1), S = R*max(a), K = round(S/a^2)."""
+    lo = torch.amin(coords, 0)
+    hi = torch.amax(coords, 0)
+    half = 2 * (hi - lo + 1)
+    num, den = C.MESH_PRIOR_FRACTION
+    semi = torch.clamp(torch.div(half * num, den, rounding_mode="floor") - C.MESH_PRIOR_INSET, min=1)
+    a2 = semi * semi
+    s = C.MESH_PRIOR_RESOLUTION * torch.amax(semi, 0)
+    k = torch.div(2 * s + a2, 2 * a2, rounding_mode="floor")  # round(S / a^2), >= 1
+    centre = (2 * (lo + hi) + 2).float()
+    kf, sf = k.float(), s.float()
+    scale = 1.0 / (C.MESH_RES * torch.sqrt(torch.amin(kf, 0)))  # sqrt units -> distance along the longest axis
+    # Smallest possible |sqrt(q) - sqrt(S + 0.5)| over integers q is at q = S + 1.
+    gap = 0.5 / (torch.sqrt(sf + 1.0) + torch.sqrt(sf + 0.5))
+    amplitude = C.MESH_SDF_NET_FRACTION * gap * scale
+    colour_scale = 1.0 / torch.amax(half, 0).float()
+    return centre, kf, sf, scale, amplitude, colour_scale
+
+
+def mesh_prior_guarantee(coords):
+    """Host-side (float64) check of the mesh prior for a voxel set: returns (bound, q_max), bound = the
+    smallest |sdf + sdfBias| any corner can have (prior gap minus the net amplitude), q_max = an upper
+    bound on Q over the box (must stay < 2^23 for Q - S - 1/2 to be exact in float32)."""
+    c = np.asarray(coords, np.int64)
+    lo, hi = c.min(0), c.max(0)
+    half = 2 * (hi - lo + 1)
+    num, den = C.MESH_PRIOR_FRACTION
+    semi = np.maximum(half * num // den - C.MESH_PRIOR_INSET, 1)
+    s = C.MESH_PRIOR_RESOLUTION * int(semi.max())
+    k = (2 * s + semi ** 2) // (2 * semi ** 2)
+    scale = 1.0 / (C.MESH_RES * math.sqrt(k.min()))
+    gap = (math.sqrt(s + 1.0) - math.sqrt(s + 0.5)) * scale
+    return (1.0 - C.MESH_SDF_NET_FRACTION) * gap, int((k * half ** 2).sum())
+
+
 class MeshDecoder(nn.Module):
     """cube_feats (N*64, 101) on the 64^3 grid, row 64i + 8*o1 + o2 at 4c_i + 2a1 + a2.
-    The sdf channels carry an analytic ellipsoid SDF at each cube corner (config.py) and the colour
-    channels a smooth function of position, so the random pack decodes to a closed object; the
-    random net output rides on top (bounded, and for sdf below the prior's margin)."""
+    The sdf channels carry an analytic ellipsoid SDF at each cube corner, the ellipsoid inscribed in
+    the bounding box of `coords` (config.py "Mesh prior"), and the colour channels a smooth function
+    of the position in that box, so the random pack decodes to a closed object that follows the voxel
+    set (a voxel set shrunk by token aggregation gives the same shape, smaller). The random net output
+    rides on top (bounded, and for sdf below the prior's margin)."""
 
     def __init__(self):
         super().__init__()
@@ -107,8 +149,6 @@ class MeshDecoder(nn.Module):
         # Offset of each of the 64 rows of a voxel inside its 4^3 block: 2*a1 + a2.
         self.register_buffer("row_offsets", (2 * o[:, None, :] + o[None, :, :]).reshape(64, 3), persistent=False)
         self.register_buffer("corners", _corner_offsets(), persistent=False)
-        self.register_buffer("centre", 4 * torch.tensor(C.OBJ_CENTRE, dtype=torch.float32) + 2, persistent=False)
-        self.register_buffer("k", torch.tensor(C.OBJ_K, dtype=torch.float32), persistent=False)
         self.register_buffer("base_colour", torch.tensor([1.2, -0.2, -1.2]), persistent=False)
 
     def forward(self, feats, coords, win0_idx, win0_valid, win0_inv, win1_idx, win1_valid, win1_inv,
@@ -120,16 +160,21 @@ class MeshDecoder(nn.Module):
         raw = self.out_layer(h)  # (N64,101)
         fine = (4 * coords.float()[:, None, :] + self.row_offsets[None]).reshape(-1, 3)  # (N64,3)
         v = fine[:, None, :] + self.corners[None]  # (N64,8,3) integer grid vertices
-        q = ((v - self.centre) ** 2 * self.k).sum(-1)  # integer-valued, exact in float32
-        sdf = ((torch.sqrt(q) - math.sqrt(C.MESH_PRIOR_T)) * C.MESH_SDF_SCALE - C.MESH_SDF_BIAS
-               + C.MESH_SDF_NET_AMPLITUDE * torch.tanh(raw[:, 0:8]))
+        centre, k, s, scale, amplitude, colour_scale = mesh_prior_params(coords)
+        d = v - centre  # integers, |d_i| <= half extent <= 32
+        q = (d * d * k).sum(-1)  # integer-valued and < 2^23: exact in float32
+        t = s + 0.5
+        # sqrt(q) - sqrt(t), written so the sign comes from the exact q - t (|q - t| >= 0.5).
+        prior = (q - t) / (torch.sqrt(q) + torch.sqrt(t)) * scale
+        sdf = prior - C.MESH_SDF_BIAS + amplitude * torch.tanh(raw[:, 0:8])
         lay = C.MESH_LAYOUT
         # Damped so the random surface stays smooth; still observable in the fixtures.
         deform = 0.15 * raw[:, lay["deform"][0]:lay["deform"][1]]
         weights = 0.3 * raw[:, lay["beta"][0]:lay["gamma"][1]]
-        pos = v / C.MESH_RES - 0.5
+        pos = d * colour_scale  # position in the voxel set's box, [-1, 1] along its longest axis
         colour = raw[:, lay["color"][0]:lay["color"][1]].reshape(-1, 8, 6)
-        smooth = torch.cat([self.base_colour + 2.0 * pos, 2.0 * pos.flip(-1)], dim=-1)  # orange-ish, varies with xyz
+        smooth = torch.cat([self.base_colour + C.MESH_COLOUR_SLOPE * pos, C.MESH_COLOUR_SLOPE * pos.flip(-1)],
+                           dim=-1)  # orange-ish, varies across the object
         colour = (smooth + 0.3 * torch.tanh(colour)).reshape(-1, 48)
         return torch.cat([sdf, deform, weights, colour], dim=-1)
 

@@ -21,6 +21,7 @@ from . import config as C
 from . import safetensors_io
 from . import structures as S
 from .build import STAGES, build_models
+from .decoders import mesh_prior_guarantee
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PACK_DIR = os.path.join(ROOT, "resources", "packs", "test")
@@ -220,6 +221,18 @@ def fixture_cases(models, rng):
     return cases, shell
 
 
+def check_mesh_prior(coords, cube_feats, what, min_margin=9e-6):
+    """The mesh prior's robustness for this voxel set: Q exact in float32, every corner's sdf + sdfBias at
+    least the guaranteed bound (> min_margin) from 0, so PyTorch and ONNX Runtime agree on every sign."""
+    bound, q_max = mesh_prior_guarantee(coords)
+    a, b = C.MESH_LAYOUT["sdf"]
+    got = float(np.abs(np.asarray(cube_feats, np.float64)[:, a:b] + C.MESH_SDF_BIAS).min())
+    assert q_max < 2 ** 23, f"{what}: mesh prior Q up to {q_max}, not exact in float32"
+    assert bound > min_margin, f"{what}: mesh prior margin {bound:.3g} <= {min_margin:.3g}"
+    assert got >= bound * (1 - 1e-3), f"{what}: a corner has |sdf + sdfBias| = {got:.3g} < bound {bound:.3g}"
+    return got, bound
+
+
 def run_torch(model, inputs):
     with torch.no_grad():
         out = model(*[torch.from_numpy(np.ascontiguousarray(v)) for v in inputs.values()])
@@ -267,6 +280,8 @@ def main():
     examples = example_inputs(np.random.default_rng(7))
     manifest = manifest_constants()
     manifest["stages"] = {}
+    check_mesh_prior(examples["mesh_decoder"]["coords"],
+                     run_torch(models["mesh_decoder"], examples["mesh_decoder"])[0].numpy(), "mesh_decoder example")
     for name in STAGES:
         fname = f"{name}.onnx"
         digest = export_stage(models[name], name, specs[name], examples[name], os.path.join(args.pack, fname))
@@ -290,6 +305,9 @@ def main():
             tensors[f"{case}.in.{k}"] = v
         for (n, _, _), v in zip(specs[stage][1], outs):
             tensors[f"{case}.out.{n}"] = v.numpy()
+        if stage == "mesh_decoder":
+            got, bound = check_mesh_prior(inputs["coords"], outs[0].numpy(), case)
+            print(f"{case}: min |sdf + sdfBias| {got:.3g} (guaranteed >= {bound:.3g})")
     tensors["slat_denoiser.host.coords"] = shell  # the fine voxel set the slat structures came from
     tensors.update(host_cases(np.random.default_rng(5)))
     safetensors_io.save(os.path.join(args.fixtures, "stages.safetensors"), tensors,

@@ -19,7 +19,7 @@ from fsam3d_model import config as C
 from fsam3d_model import safetensors_io
 from fsam3d_model import structures as S
 from fsam3d_model.build import build_models
-from fsam3d_model.export_test_pack import manifest_constants
+from fsam3d_model.export_test_pack import check_mesh_prior, manifest_constants
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SAMPLE_DIR = os.path.join(ROOT, "resources", "samples", "test")
@@ -268,8 +268,8 @@ def run(sample_dir=SAMPLE_DIR, out_file=OUT_FILE, verbose=True, dump_structures=
     out["mesh.cube_feats_rows"] = cube[:128].numpy()  # the 64 rows of voxels 0 and 1
     out["mesh.cube_feats_colsum"] = cube64.sum(0).float().numpy()
     out["mesh.cube_feats_rowsum"] = cube64.sum(1).float().numpy()
-    sdf = cube[:, mesh["layout"]["sdf"][0]:mesh["layout"]["sdf"][1]] + mesh["sdfBias"]
-    log(f"cube_feats {tuple(cube.shape)}, min |sdf+bias| {sdf.abs().min().item():.2e}")
+    got, bound = check_mesh_prior(coords, cube.numpy(), "e2e mesh_decoder")
+    log(f"cube_feats {tuple(cube.shape)}, min |sdf+bias| {got:.2e} (guaranteed >= {bound:.2e})")
 
     try:
         from .flexicubes import flexicubes_mesh
