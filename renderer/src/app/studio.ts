@@ -1,0 +1,12 @@
+// One studio = store + ops bound to one engine client.
+import type { EngineClient } from '../client/api';
+import { browserEnv, type StudioEnv } from '../lib/env';
+import { createOps, type StudioOps } from '../store/ops';
+import { createStudioStore, type StudioStore } from '../store/store';
+
+export type Studio = { store: StudioStore; ops: StudioOps; client: EngineClient; env: StudioEnv };
+
+export function createStudio(client: EngineClient, env: StudioEnv = browserEnv): Studio {
+  const store = createStudioStore();
+  return { store, ops: createOps(store, client, env), client, env };
+}

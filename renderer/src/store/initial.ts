@@ -1,0 +1,24 @@
+import type { StudioState } from './types';
+
+export function initialState(): StudioState {
+  return {
+    engine: { status: 'connecting', hello: null, error: null },
+    restart: null,
+    settings: null,
+    photo: null,
+    objects: [],
+    selectedObjectId: null,
+    tool: 'positive',
+    strategy: 'fast-sam3d',
+    knobOverrides: {},
+    seed: 42,
+    runs: [],
+    viewRunId: null,
+    workspace: 'edit',
+    viewer: { mode: 'object', shading: 'color', wireframe: false, grid: true },
+    compare: { a: null, b: null },
+    metrics: {},
+    toasts: [],
+    counters: { object: 0, run: 0, toast: 0 },
+  };
+}

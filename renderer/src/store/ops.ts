@@ -1,0 +1,339 @@
+// The studio's actions: pure transitions plus the engine calls behind them. Components call only these.
+import type { EngineClient, EngineEvent, Point, Settings } from '../client/api';
+import type { StudioEnv } from '../lib/env';
+import { errorCode, errorLine, isCancel } from '../lib/errors';
+import { sniffImageMime } from '../lib/mime';
+import * as M from './misc-logic';
+import * as O from './objects-logic';
+import * as R from './runs-logic';
+import { apply, type StudioStore } from './store';
+import type { KnobValue, StudioRun, StudioState, Toast, ViewerSettings } from './types';
+
+export type ExportOptions = { format: 'glb' | 'ply'; scope: 'selected' | 'scene'; targetFaces?: number };
+
+export type StudioOps = ReturnType<typeof createOps>;
+
+export function createOps(store: StudioStore, client: EngineClient, env: StudioEnv) {
+  const get = () => store.getState();
+  const set = (f: (s: StudioState) => StudioState) => apply(store, f);
+  const toast = (kind: Toast['kind'], message: string) => set((s) => M.pushToast(s, kind, message));
+  /** Report a failed engine call; a crashed engine also marks the engine as restarting. */
+  const fail = (what: string, e: unknown) => {
+    if (errorCode(e) === 'engine-crashed') set(M.engineRestarting);
+    toast('error', `${what}: ${errorLine(e)}`);
+  };
+  const cancelled = new Set<string>();
+
+  async function connect(): Promise<void> {
+    set((s) => ({ ...s, engine: { ...s.engine, status: 'connecting', error: null } }));
+    try {
+      const hello = await client.hello();
+      set((s) => M.engineReady(s, hello));
+    } catch (e) {
+      set((s) => M.engineOffline(s, errorLine(e)));
+    }
+  }
+
+  async function handleEvent(event: EngineEvent): Promise<void> {
+    switch (event.type) {
+      case 'progress':
+        return set((s) => R.applyProgress(s, event.progress));
+      case 'preview':
+        return set((s) => R.applyPreview(s, event.preview));
+      case 'warning':
+        return toast('warning', event.message);
+      case 'engine-restarted':
+        // The host refills the new engine with the photos and finished runs under the same ids, so
+        // nothing here changes; runs that were in flight fail and say so.
+        return set((s) => M.engineRestarted(s, event.reason, env.now()));
+    }
+  }
+
+  function showPhoto(
+    ref: { imageId: string; width: number; height: number; name: string },
+    bytes: Uint8Array,
+  ) {
+    const mime = sniffImageMime(bytes, ref.name);
+    const old = get().photo;
+    if (old?.url) env.revokeUrl(old.url);
+    const url = env.objectUrl(bytes, mime);
+    set((s) => O.setPhoto({ ...s, workspace: 'edit' }, { ref, url, bytes, mime }));
+  }
+
+  async function openSample(name: string): Promise<void> {
+    try {
+      const { bytes, ...ref } = await client.openSample(name);
+      showPhoto(ref, bytes);
+    } catch (e) {
+      fail('Could not open the sample', e);
+    }
+  }
+
+  async function openFile(file: File): Promise<void> {
+    if (file.type && !file.type.startsWith('image/')) {
+      toast('error', `${file.name} is not an image`);
+      return;
+    }
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const ref = await client.openImage(file.name, bytes);
+      showPhoto(ref, bytes);
+    } catch (e) {
+      fail(`Could not open ${file.name}`, e);
+    }
+  }
+
+  async function segment(objectId: string): Promise<void> {
+    const s = get();
+    const obj = s.objects.find((o) => o.id === objectId);
+    if (!obj || !s.photo) return;
+    const seq = obj.segmentSeq;
+    if (obj.points.length === 0) {
+      set((x) => O.segmentFailed(x, objectId, seq));
+      return;
+    }
+    try {
+      const r = await client.segment(s.photo.ref.imageId, obj.points);
+      set((x) =>
+        O.applySegment(x, objectId, seq, {
+          data: r.mask,
+          width: r.width,
+          height: r.height,
+          source: 'clicks',
+          method: r.method,
+        }),
+      );
+    } catch (e) {
+      set((x) => O.segmentFailed(x, objectId, seq));
+      fail('Segmentation failed', e);
+    }
+  }
+
+  /** A click on the photo, in image pixels. */
+  function click(x: number, y: number, positive: boolean): Promise<void> {
+    const point: Point = { x, y, positive };
+    set((s) => O.addPoint(s, point, env.now()));
+    return segment(get().selectedObjectId!);
+  }
+
+  function undo(): void {
+    const id = get().selectedObjectId;
+    if (id) set((s) => O.undo(s, id));
+  }
+
+  function clear(): void {
+    const id = get().selectedObjectId;
+    if (id) set((s) => O.clearObject(s, id));
+  }
+
+  async function importMaskFile(file: File): Promise<void> {
+    const s = get();
+    if (!s.photo) return;
+    const objectId = s.selectedObjectId ?? (set(O.addObject), get().selectedObjectId!);
+    try {
+      const png = new Uint8Array(await file.arrayBuffer());
+      const r = await client.importMask(s.photo.ref.imageId, png);
+      set((x) =>
+        O.importMask(x, objectId, {
+          data: r.mask,
+          width: r.width,
+          height: r.height,
+          source: 'import',
+          method: 'import',
+        }),
+      );
+    } catch (e) {
+      fail('Mask not imported', e);
+    }
+  }
+
+  function currentSpec(strategy?: string): R.RunSpec | null {
+    const s = get();
+    const obj = O.selectedObject(s);
+    if (!s.photo || !obj) return null;
+    const name = strategy ?? s.strategy;
+    return {
+      objectId: obj.id,
+      strategy: name,
+      knobs: M.effectiveKnobs(s, name),
+      seed: s.seed,
+      packId: s.settings?.activePack || undefined,
+    };
+  }
+
+  /** Runs one spec to the end; resolves with the run as it finished (never throws). */
+  async function execute(spec: R.RunSpec): Promise<StudioRun | null> {
+    const s = get();
+    const obj = s.objects.find((o) => o.id === spec.objectId);
+    if (!s.photo || !obj?.mask) return null;
+    const { state, id } = R.startRun(s, spec, env.now());
+    set(() => state);
+    try {
+      const result = await client.run({
+        imageId: s.photo.ref.imageId,
+        mask: obj.mask.data,
+        strategy: spec.strategy,
+        knobs: spec.knobs,
+        seed: spec.seed,
+        packId: spec.packId,
+        runId: id,
+      });
+      set((x) => R.finishRun(x, id, result, env.now()));
+    } catch (e) {
+      const wasCancel = cancelled.has(id) || isCancel(e);
+      set((x) => R.failRun(x, id, wasCancel ? 'Cancelled' : errorLine(e), wasCancel, env.now()));
+      if (!wasCancel) fail('Run failed', e);
+    } finally {
+      cancelled.delete(id);
+    }
+    return R.runById(get(), id);
+  }
+
+  function canRun(): boolean {
+    const s = get();
+    if (R.runningRun(s)) return false;
+    if (!s.photo) {
+      toast('info', 'Open a photo first');
+      return false;
+    }
+    if (!O.selectedObject(s)?.mask) {
+      toast('info', 'Click the object in the photo first: there is no mask yet');
+      return false;
+    }
+    return true;
+  }
+
+  async function run(): Promise<StudioRun | null> {
+    const spec = currentSpec();
+    if (!canRun() || !spec) return null;
+    return execute(spec);
+  }
+
+  /** Full and an accelerated strategy on the same seed, then the compare view. */
+  async function compareFullVsAccelerated(): Promise<void> {
+    const s = get();
+    const fast = acceleratedFor(s);
+    const fullSpec = currentSpec('full');
+    const fastSpec = currentSpec(fast);
+    if (!canRun() || !fullSpec || !fastSpec) return;
+    const a = R.findReusableRun(s, fullSpec) ?? (await execute(fullSpec));
+    if (a?.status !== 'done') return;
+    const b = R.findReusableRun(get(), fastSpec) ?? (await execute(fastSpec));
+    if (b?.status !== 'done') return;
+    set((x) => ({ ...M.setCompare(x, a.id, b.id), workspace: 'compare' }));
+    await loadMetrics(a.id, b.id);
+  }
+
+  async function cancel(): Promise<void> {
+    const r = R.runningRun(get());
+    if (!r) return;
+    cancelled.add(r.id);
+    try {
+      await client.cancel(r.engineRunId ?? r.id);
+    } catch (e) {
+      fail('Could not cancel', e);
+    }
+  }
+
+  /**
+   * Fidelity of B (candidate, e.g. accelerated) against A (reference, e.g. full): the engine's
+   * metrics(candidate, reference), so MetricsResult.distances are per vertex of B's mesh.
+   */
+  async function loadMetrics(aId: string, bId: string): Promise<void> {
+    const s = get();
+    const a = R.runById(s, aId);
+    const b = R.runById(s, bId);
+    const key = M.metricsKey(aId, bId);
+    if (!a?.engineRunId || !b?.engineRunId) return;
+    const have = s.metrics[key];
+    if (have && have.state !== 'failed') return;
+    set((x) => M.metricsPending(x, key));
+    try {
+      const value = await client.metrics(b.engineRunId, a.engineRunId);
+      set((x) => M.metricsDone(x, key, value));
+    } catch (e) {
+      set((x) => M.metricsFailed(x, key, errorLine(e)));
+    }
+  }
+
+  async function exportRuns(opts: ExportOptions): Promise<boolean> {
+    const s = get();
+    const runs = opts.scope === 'scene' ? R.sceneRuns(s) : [R.viewRun(s)].filter((r) => r?.status === 'done');
+    const ids = runs.map((r) => r?.engineRunId).filter((x): x is string => !!x);
+    if (ids.length === 0) {
+      toast('info', 'Nothing to export yet: 3Dfy an object first');
+      return false;
+    }
+    try {
+      const { bytes, suggestedName } = await client.export({
+        runIds: ids,
+        format: opts.format,
+        scene: opts.scope === 'scene',
+        targetFaces: opts.format === 'glb' ? opts.targetFaces : undefined,
+      });
+      env.download(
+        bytes,
+        suggestedName,
+        opts.format === 'glb' ? 'model/gltf-binary' : 'application/octet-stream',
+      );
+      return true;
+    } catch (e) {
+      fail('Export failed', e);
+      return false;
+    }
+  }
+
+  async function updateSettings(patch: Partial<Settings>): Promise<void> {
+    try {
+      const settings = await client.updateSettings(patch);
+      set((s) => M.setSettings(s, settings));
+    } catch (e) {
+      fail('Settings not saved', e);
+    }
+  }
+
+  return {
+    connect,
+    handleEvent,
+    openSample,
+    openFile,
+    click,
+    undo,
+    clear,
+    importMaskFile,
+    run,
+    cancel,
+    compareFullVsAccelerated,
+    loadMetrics,
+    exportRuns,
+    updateSettings,
+    addObject: () => set(O.addObject),
+    removeObject: (id: string) => set((s) => O.removeObject(s, id)),
+    selectObject: (id: string) => set((s) => O.selectObject(s, id)),
+    setTool: (tool: StudioState['tool']) => set((s) => ({ ...s, tool })),
+    setStrategy: (name: string) => set((s) => M.setStrategy(s, name)),
+    setKnob: (name: string, value: KnobValue) => set((s) => M.setKnob(s, name, value)),
+    resetKnobs: () => set(M.resetKnobs),
+    setSeed: (seed: number) => set((s) => M.setSeed(s, seed)),
+    randomSeed: () => set((s) => M.setSeed(s, Math.floor(env.random() * 1_000_000))),
+    reopenRun: (id: string) => set((s) => R.reopenRun(s, id)),
+    removeRun: (id: string) => set((s) => R.removeRun(s, id)),
+    toggleCompare: (id: string) => set((s) => M.toggleCompare(s, id)),
+    setCompare: (a: string | null, b: string | null) => set((s) => M.setCompare(s, a, b)),
+    swapCompare: () => set(M.swapCompare),
+    setWorkspace: (workspace: StudioState['workspace']) => set((s) => ({ ...s, workspace })),
+    setViewer: (patch: Partial<ViewerSettings>) => set((s) => ({ ...s, viewer: { ...s.viewer, ...patch } })),
+    dismissToast: (id: number) => set((s) => M.dismissToast(s, id)),
+    dismissRestart: () => set((s) => ({ ...s, restart: null })),
+    toast,
+  };
+}
+
+/** The accelerated side of "compare full vs accelerated": the current strategy, else fast-sam3d. */
+export function acceleratedFor(s: StudioState): string {
+  if (s.strategy !== 'full') return s.strategy;
+  const names = s.engine.hello?.strategies.map((x) => x.name) ?? [];
+  return names.includes(M.DEFAULT_STRATEGY)
+    ? M.DEFAULT_STRATEGY
+    : (names.find((n) => n !== 'full') ?? 'full');
+}
