@@ -13,4 +13,5 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'No Electron import outside electron/.' }] }],
     },
   },
+  { files: ['electron/**'], rules: { 'no-restricted-imports': 'off' } },
 );
