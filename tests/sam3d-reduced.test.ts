@@ -2,13 +2,12 @@
 // width and depth, random weights, exported through the real exporter path with fp16 weights and
 // com.microsoft.MultiHeadAttention): every stage against PyTorch, and one end-to-end engine run.
 import { fileURLToPath } from 'node:url';
-import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadPack } from '../engine/pack/load.ts';
-import type { StageName } from '../engine/pack/manifest.ts';
 import { SessionCache } from '../engine/pack/sessions.ts';
 import { runPipeline } from '../engine/pipeline.ts';
-import { maxAbsDiff, readSafetensors, type FixtureTensor } from './support/safetensors.ts';
+import { readSafetensors } from './support/safetensors.ts';
+import { runStageCase, stageCases } from './support/stage-fixtures.ts';
 import { SAMPLE_MASK, SAMPLE_PHOTO } from './support/paths.ts';
 
 const PACK = fileURLToPath(new URL('../resources/fixtures/sam3d-reduced/pack', import.meta.url));
@@ -21,23 +20,7 @@ const pack = loadPack(PACK, { verifyHashes: true });
 const sessions = new SessionCache(pack, { threads: 1 });
 afterAll(() => sessions.dispose());
 
-const cases = new Map<
-  string,
-  { inputs: Record<string, FixtureTensor>; outputs: Record<string, FixtureTensor> }
->();
-for (const [key, t] of Object.entries(fixtures)) {
-  const [name, dir, ...rest] = key.split('.');
-  if (dir !== 'in' && dir !== 'out') continue;
-  const entry = cases.get(name) ?? { inputs: {}, outputs: {} };
-  (dir === 'in' ? entry.inputs : entry.outputs)[rest.join('.')] = t;
-  cases.set(name, entry);
-}
-
-function toTensor(t: FixtureTensor, dtype: string): ort.Tensor {
-  if (dtype === 'bool') return new ort.Tensor('bool', Uint8Array.from(t.data), t.shape);
-  if (dtype === 'int32') return new ort.Tensor('int32', Int32Array.from(t.data), t.shape);
-  return new ort.Tensor('float32', Float32Array.from(t.data), t.shape);
-}
+const cases = stageCases(fixtures);
 
 describe('sam3d-reduced pack stages vs PyTorch', () => {
   it('declares fp16 weights and covers every stage', () => {
@@ -56,19 +39,9 @@ describe('sam3d-reduced pack stages vs PyTorch', () => {
 
   for (const [name, c] of cases) {
     it(`${name}: max abs error ≤ 1e-3`, async () => {
-      const stage = name.replace(/_uncond$/, '') as StageName;
-      const spec = pack.manifest.stages[stage]!;
-      const feeds: Record<string, ort.Tensor> = {};
-      for (const input of spec.inputs) {
-        const t = c.inputs[input.name];
-        expect(t, `fixture input ${input.name}`).toBeDefined();
-        feeds[input.name] = toTensor(t, input.dtype);
-      }
-      const out = await sessions.run(stage, feeds);
-      for (const [oname, want] of Object.entries(c.outputs)) {
-        expect(out[oname].dims).toEqual(want.shape);
-        expect(maxAbsDiff(out[oname].data as Float32Array, want.data)).toBeLessThanOrEqual(1e-3);
-      }
+      const errors = await runStageCase(pack, sessions, name, c);
+      expect(Object.keys(errors).length).toBeGreaterThan(0);
+      for (const [output, err] of Object.entries(errors)) expect(err, output).toBeLessThanOrEqual(1e-3);
     });
   }
 });
