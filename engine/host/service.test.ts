@@ -5,6 +5,7 @@ import { NodeIO } from '@gltf-transform/core';
 import { validateBytes } from 'gltf-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hello, RunResult } from '../../renderer/src/client/api.ts';
+import { autoProviders } from '../pack/sessions.ts';
 import { dispatch } from './dispatch.ts';
 import type { EngineEvent } from './protocol.ts';
 import { EngineService } from './service.ts';
@@ -12,6 +13,7 @@ import { EngineService } from './service.ts';
 let service: EngineService;
 let settingsDir: string;
 const events: EngineEvent[] = [];
+let onEvent: ((e: EngineEvent) => void) | undefined;
 let hello: Hello;
 let sample: Awaited<ReturnType<EngineService['openSample']>>;
 let full: RunResult;
@@ -28,7 +30,13 @@ async function validGlb(bytes: Uint8Array) {
 
 beforeAll(async () => {
   settingsDir = mkdtempSync(path.join(os.tmpdir(), 'fsam3d-settings-'));
-  service = await EngineService.create({ emit: (e) => events.push(e), settingsDir });
+  service = await EngineService.create({
+    emit: (e) => {
+      events.push(e);
+      onEvent?.(e);
+    },
+    settingsDir,
+  });
   hello = await service.hello();
   sample = await service.openSample('test');
   full = await service.runJob({
@@ -67,6 +75,22 @@ describe('EngineService on the bundled test pack', () => {
     expect(stride.help.length).toBeGreaterThan(10);
     expect(hello.providers).toContain('cpu');
     expect(hello.settings.activePack).toBe('test-tiny');
+  });
+
+  it("runs on provider 'auto' by default and reports what each stage used; a CPU fallback is info", () => {
+    expect(hello.providers).toEqual(expect.arrayContaining(['cpu', 'auto']));
+    expect(hello.settings.provider).toBe('auto');
+    const provider = full.report.provider as { requested: string; used: Record<string, string> };
+    expect(provider.requested).toBe('auto');
+    const used = Object.values(provider.used);
+    expect(used.length).toBeGreaterThan(3);
+    for (const p of used) expect(['cpu', ...autoProviders()]).toContain(p);
+    expect(events.some((e) => e.type === 'warning' && /execution provider/.test(e.message))).toBe(false);
+    if (used.includes('cpu') && autoProviders().length)
+      expect(events).toContainEqual({
+        type: 'info',
+        message: expect.stringMatching(/^execution provider "auto": .*running on CPU$/),
+      });
   });
 
   it('opens the sample with its mask', () => {
@@ -250,13 +274,19 @@ describe('EngineService on the bundled test pack', () => {
       seed: 3,
       runId: 'q-c',
     });
-    setTimeout(() => service.cancel(), 300);
+    // Cancel once stage 1 is under way (a timer would race a fast machine).
+    onEvent = (e) => {
+      if (e.type === 'progress' && e.progress.runId === 'q-c' && e.progress.stage === 'stage1') service.cancel();
+    };
     await expect(c).rejects.toThrow(/cancel/);
+    onEvent = undefined;
   });
 
   it('persists settings atomically and rejects bad ones', async () => {
     const s = await service.updateSettings({ threads: 2 });
     expect(s.threads).toBe(2);
+    expect((await service.updateSettings({ provider: 'cpu' })).provider).toBe('cpu');
+    expect((await service.updateSettings({ provider: 'auto' })).provider).toBe('auto');
     const file = JSON.parse(readFileSync(path.join(settingsDir, 'settings.json'), 'utf8'));
     expect(file.threads).toBe(2);
     const bad = await dispatch(service, {
