@@ -18,6 +18,7 @@ import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/channels.ts';
 import { eventMessage, type ShellEvent } from '../shared/shell-protocol.ts';
 import { ShellActions } from './actions.ts';
 import { APP_INDEX_URL, APP_ORIGIN, handleAppProtocol, registerAppScheme } from './app-protocol.ts';
+import { willDownloadHandler } from './downloads.ts';
 import { utilityProcessSpawner } from './engine-process.ts';
 import { createInvokeHandler, isTrustedSender, originOf } from './ipc.ts';
 import { readJsonSync } from './json-store.ts';
@@ -81,12 +82,15 @@ async function start(): Promise<void> {
   if (devServerUrl) installCsp(ses, csp);
   handleAppProtocol(protocol, path.join(here, '../renderer'), csp);
   app.on('web-contents-created', (_e, contents) => hardenWebContents(contents, openExternal, log));
-  ses.on('will-download', (_e, item, contents) => {
-    // The studio saves exports and snapshots as blob:/data: downloads: Electron asks where (a dialog).
-    const url = item.getURL();
-    if (contents !== mainWindow?.webContents || !/^(blob|data):/.test(url)) return item.cancel();
-    item.setSaveDialogOptions({ defaultPath: path.join(app.getPath('documents'), item.getFilename()) });
-  });
+  // Snapshots (and any <a download>) of the studio: always through a save dialog.
+  ses.on(
+    'will-download',
+    willDownloadHandler({
+      studio: () => mainWindow?.webContents,
+      documentsDir: () => app.getPath('documents'),
+      log,
+    }),
+  );
 
   // The engine: a supervised utility process; its settings.json lives in userData.
   const engine = new Supervisor({

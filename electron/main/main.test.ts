@@ -221,6 +221,25 @@ describe('main process', () => {
     expect(recent.submenu[0].label).toBe('my cat.png');
   });
 
+  it("routes the studio's downloads through a save dialog (will-download)", () => {
+    const on = electron.session.defaultSession.on as unknown as ReturnType<typeof vi.fn>;
+    const [, listener] = on.mock.calls.find((c) => c[0] === 'will-download')!;
+    const item = (url: string) => ({
+      getURL: () => url,
+      getFilename: () => 'shot.png',
+      cancel: vi.fn(),
+      setSaveDialogOptions: vi.fn(),
+    });
+    const ours = item('blob:app://studio/1');
+    listener({}, ours, win.webContents);
+    expect(ours.setSaveDialogOptions).toHaveBeenCalledWith(
+      expect.objectContaining({ defaultPath: path.join(os.tmpdir(), 'shot.png') }),
+    );
+    const theirs = item('https://evil.example/x.png');
+    listener({}, theirs, win.webContents);
+    expect(theirs.cancel).toHaveBeenCalled();
+  });
+
   it('focuses the existing window when a second instance starts', () => {
     for (const l of h.appEvents.get('second-instance') ?? []) l();
     expect(win.focus).toHaveBeenCalled();

@@ -11,6 +11,7 @@ describe('settings', () => {
       parseRequest({ type: 'request', id: 1, method: 'updateSettings', params }).ok;
     expect(ok({ provider: 'cuda', threads: 8 })).toBe(true);
     expect(ok({ provider: 'dml' })).toBe(true);
+    expect(ok({ provider: 'auto' })).toBe(true);
     expect(ok({ provider: 'magic' })).toBe(false);
     expect(ok({ threads: -1 })).toBe(false);
     expect(ok({ threads: 2.5 })).toBe(false);

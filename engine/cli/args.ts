@@ -22,7 +22,7 @@ export type RunArgs = {
 };
 
 export const RUN_USAGE = `usage: fsam3d run --image PHOTO --mask MASK [--pack DIR] [--out out.glb] [--json summary.json]
-                  [--ply gaussians.ply] [--seed N] [--ep cpu|cuda|dml|coreml|webgpu] [--threads N]
+                  [--ply gaussians.ply] [--seed N] [--ep cpu|auto|cuda|dml|coreml|webgpu] [--threads N]
                   [--faces N] [--weld] [--quiet] [--preset NAME] [knob flags]
 ${STRATEGY_USAGE}`;
 

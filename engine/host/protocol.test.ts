@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CodecError, decodeMessage, encodeMessage } from './codec.ts';
-import { LIMITS, parseRequest, parseResult, ResponseSchema } from './protocol.ts';
+import { EventMessageSchema, LIMITS, parseRequest, parseResult, ResponseSchema } from './protocol.ts';
 
 const req = (method: string, params: unknown, id = 7) => ({ type: 'request', id, method, params });
 
@@ -76,6 +76,12 @@ describe('parseRequest', () => {
       ResponseSchema.safeParse({ type: 'response', id: 1, ok: false, error: { code: 'nope', message: '' } })
         .success,
     ).toBe(false);
+  });
+  it("accepts provider 'auto' and informational events", () => {
+    expect(parseRequest(req('updateSettings', { provider: 'auto' })).ok).toBe(true);
+    const ev = (event: unknown) => EventMessageSchema.safeParse({ type: 'event', event }).success;
+    expect(ev({ type: 'info', message: 'execution provider "auto": running on CPU' })).toBe(true);
+    expect(ev({ type: 'info', message: 'x', level: 3 })).toBe(false);
   });
 });
 

@@ -41,8 +41,11 @@ const f32 = typed<Float32Array>(Float32Array, 'Float32Array');
 const u32 = typed<Uint32Array>(Uint32Array, 'Uint32Array');
 const i32 = typed<Int32Array>(Int32Array, 'Int32Array');
 
-/** Mirrors engine/pack/sessions.ts PROVIDERS (not imported: that file loads onnxruntime). */
-export const PROVIDER_NAMES = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
+/**
+ * Mirrors engine/pack/sessions.ts PROVIDERS (not imported: that file loads onnxruntime). 'auto' tries
+ * the platform's GPU provider (CUDA on Linux/Windows, then DirectML on Windows, CoreML on macOS), then CPU.
+ */
+export const PROVIDER_NAMES = ['cpu', 'auto', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
 
 export const PointSchema = z.strictObject({ x: finite, y: finite, positive: z.boolean() });
 export const SettingsSchema = z.strictObject({
@@ -185,6 +188,8 @@ export const EventSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('engine-restarted'), reason: z.string() }),
   z.strictObject({ type: z.literal('warning'), message: z.string() }),
+  /** Worth knowing, nothing to fix (e.g. provider 'auto' found no GPU and runs on CPU). */
+  z.strictObject({ type: z.literal('info'), message: z.string() }),
 ]);
 
 /** user: the user can fix it; cancelled; bad-request: the message itself is wrong; not-found: unknown

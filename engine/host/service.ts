@@ -6,7 +6,6 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as ort from 'onnxruntime-node';
 import { CancelledError, UserError } from '../errors.ts';
 import { decodeImage } from '../image/index.ts';
 import {
@@ -19,7 +18,7 @@ import {
   poseBoxIoU,
   sampleSurface,
 } from '../metrics/index.ts';
-import { PROVIDERS, type Provider } from '../pack/sessions.ts';
+import { PROVIDERS, supportedBackends, type Provider } from '../pack/sessions.ts';
 import { runPipeline } from '../pipeline.ts';
 import type { Pose as EnginePose } from '../geometry/pose.ts';
 import type * as Api from '../../renderer/src/client/api.ts';
@@ -84,6 +83,7 @@ export class EngineService {
   }
 
   private warn = (message: string) => this.opts.emit({ type: 'warning', message });
+  private info = (message: string) => this.opts.emit({ type: 'info', message });
 
   private newId(prefix: string): string {
     return `${prefix}-${(++this.counter).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -122,13 +122,14 @@ export class EngineService {
   async hello(): Promise<Api.Hello> {
     const packs = this.packs();
     const samples = await this.sampleInfos();
-    const supported = new Set(ort.listSupportedBackends().map((b) => b.name as string));
+    const supported = supportedBackends();
     return {
       version: this.opts.version ?? readVersion(),
       packs: packs.map(({ pack: _pack, ...info }) => info),
       samples,
       strategies: strategyInfos(),
-      providers: PROVIDERS.filter((p) => p === 'cpu' || supported.has(p)),
+      // 'auto' always works (it ends on CPU); named GPU providers only when this build has them.
+      providers: PROVIDERS.filter((p) => p === 'cpu' || p === 'auto' || supported.has(p)),
       settings: this.effectiveSettings(packs),
     };
   }
@@ -305,6 +306,7 @@ export class EngineService {
         provider: s.provider as Provider,
         threads: s.threads || undefined,
         onWarning: this.warn,
+        onInfo: this.info,
       });
       this.sessions = { key, cache };
     }

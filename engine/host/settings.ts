@@ -6,7 +6,8 @@ import { atomicWrite } from '../export/index.ts';
 import { SettingsSchema } from './protocol.ts';
 import type { Settings } from '../../renderer/src/client/api.ts';
 
-export const DEFAULT_SETTINGS: Settings = { packDirs: [], activePack: '', provider: 'cpu', threads: 0 };
+/** 'auto': the platform's GPU provider when one starts, else CPU (reported, not an error). */
+export const DEFAULT_SETTINGS: Settings = { packDirs: [], activePack: '', provider: 'auto', threads: 0 };
 
 export class SettingsStore {
   private current: Settings = { ...DEFAULT_SETTINGS };

@@ -1,14 +1,41 @@
 // InferenceSession cache with the caller's execution provider. A provider that cannot start (no GPU,
 // missing CUDA libraries) falls back to CPU with a warning instead of failing the run; the provider
-// actually used is reported so the UI and the summary can say so.
+// actually used is reported so the UI and the summary can say so. 'auto' tries the platform's GPU
+// providers first and falls back the same way, reported as information rather than a warning.
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { UserError } from '../errors.ts';
 import type { Pack } from './load.ts';
 import type { StageName, TensorSpec } from './manifest.ts';
 
-export const PROVIDERS = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
+export const PROVIDERS = ['cpu', 'auto', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
 export type Provider = (typeof PROVIDERS)[number];
+/** A provider onnxruntime can be asked for ('auto' resolved). */
+export type ConcreteProvider = Exclude<Provider, 'auto'>;
+
+/** GPU providers 'auto' tries, in order, per platform (CPU always comes last). */
+const AUTO_ORDER: Partial<Record<NodeJS.Platform, ConcreteProvider[]>> = {
+  linux: ['cuda'],
+  win32: ['cuda', 'dml'],
+  darwin: ['coreml'],
+};
+
+/** Backends this onnxruntime build knows (a listed GPU provider may still fail to start). */
+export function supportedBackends(): Set<string> {
+  try {
+    return new Set(ort.listSupportedBackends().map((b) => String(b.name)));
+  } catch {
+    return new Set(['cpu']);
+  }
+}
+
+/** The GPU providers 'auto' tries on `platform`, skipping those this build lacks. */
+export function autoProviders(
+  platform: NodeJS.Platform = process.platform,
+  supported: ReadonlySet<string> = supportedBackends(),
+): ConcreteProvider[] {
+  return (AUTO_ORDER[platform] ?? []).filter((p) => supported.has(p));
+}
 
 export type SessionOptions = {
   provider?: Provider;
@@ -16,14 +43,18 @@ export type SessionOptions = {
   /** Release each session after its stage so one network at a time is resident (large packs). */
   lowMemory?: boolean;
   onWarning?: (message: string) => void;
+  /** The 'auto' fallback is expected, not a problem: reported here (else through onWarning). */
+  onInfo?: (message: string) => void;
+  /** GPU providers for 'auto' (default: autoProviders()). */
+  autoOrder?: ConcreteProvider[];
 };
 
 export class SessionCache {
   private sessions = new Map<StageName, ort.InferenceSession>();
   /** The provider each stage actually runs on. */
-  readonly used = new Map<StageName, Provider>();
-  /** Set once the requested provider failed: later stages go straight to CPU, warned once. */
-  private providerFailed = false;
+  readonly used = new Map<StageName, ConcreteProvider>();
+  /** Providers that failed once: later stages skip them, so each is reported once. */
+  private failed = new Set<ConcreteProvider>();
 
   constructor(
     readonly pack: Pack,
@@ -36,29 +67,54 @@ export class SessionCache {
     const spec = this.pack.manifest.stages[stage];
     if (!spec) throw new UserError(`pack ${this.pack.dir}: has no ${stage} stage`);
     const file = path.join(this.pack.dir, spec.file);
-    const wanted = this.providerFailed ? 'cpu' : (this.opts.provider ?? 'cpu');
-    // ORT's native logger prints its own multi-line error when a GPU provider cannot load.
-    if (wanted !== 'cpu') ort.env.logLevel = 'fatal';
-    let session: ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(file, this.sessionOptions(wanted));
-      this.used.set(stage, wanted);
-    } catch (e) {
-      if (wanted === 'cpu') throw corrupt(this.pack.dir, spec.file, e);
-      this.providerFailed = true;
-      this.opts.onWarning?.(
-        `execution provider "${wanted}" is not available here (${firstLine(e)}); running on CPU`,
-      );
-      try {
-        session = await ort.InferenceSession.create(file, this.sessionOptions('cpu'));
-      } catch (e2) {
-        throw corrupt(this.pack.dir, spec.file, e2);
-      }
-      this.used.set(stage, 'cpu');
-    }
+    const { session, provider } = await this.open(file, spec.file);
     checkGraph(this.pack.dir, spec.file, session, spec.inputs, spec.outputs);
     this.sessions.set(stage, session);
+    this.used.set(stage, provider);
     return session;
+  }
+
+  /** Tries the candidates in order; CPU comes last and its failure means a broken file. */
+  private async open(
+    file: string,
+    name: string,
+  ): Promise<{ session: ort.InferenceSession; provider: ConcreteProvider }> {
+    const failures: { provider: ConcreteProvider; why: string }[] = [];
+    for (const p of this.candidates()) {
+      // ORT's native logger prints its own multi-line error when a GPU provider cannot load.
+      if (p !== 'cpu') ort.env.logLevel = 'fatal';
+      try {
+        const session = await ort.InferenceSession.create(file, this.sessionOptions(p));
+        if (failures.length) this.reportFallback(failures, p);
+        return { session, provider: p };
+      } catch (e) {
+        if (p === 'cpu') throw corrupt(this.pack.dir, name, e);
+        this.failed.add(p);
+        failures.push({ provider: p, why: firstLine(e) });
+      }
+    }
+    throw new Error('unreachable: CPU is always a candidate');
+  }
+
+  /** Providers to try for the next session, best first, always ending with CPU. */
+  private candidates(): ConcreteProvider[] {
+    const wanted = this.opts.provider ?? 'cpu';
+    const gpu = wanted === 'auto' ? (this.opts.autoOrder ?? autoProviders()) : [wanted];
+    return [...gpu.filter((p) => p !== 'cpu' && !this.failed.has(p)), 'cpu'];
+  }
+
+  private reportFallback(failures: { provider: ConcreteProvider; why: string }[], used: ConcreteProvider) {
+    const on = used === 'cpu' ? 'CPU' : used;
+    if (this.opts.provider !== 'auto') {
+      const f = failures[0];
+      this.opts.onWarning?.(
+        `execution provider "${f.provider}" is not available here (${f.why}); running on ${on}`,
+      );
+      return;
+    }
+    const tried = failures.map((f) => `${f.provider}: ${f.why}`).join('; ');
+    const what = used === 'cpu' ? `no GPU provider started (${tried})` : tried;
+    (this.opts.onInfo ?? this.opts.onWarning)?.(`execution provider "auto": ${what}; running on ${on}`);
   }
 
   async run(stage: StageName, feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
@@ -78,7 +134,7 @@ export class SessionCache {
     for (const stage of [...this.sessions.keys()]) await this.release(stage);
   }
 
-  private sessionOptions(provider: Provider): ort.InferenceSession.SessionOptions {
+  private sessionOptions(provider: ConcreteProvider): ort.InferenceSession.SessionOptions {
     return {
       executionProviders: [provider],
       graphOptimizationLevel: 'all',

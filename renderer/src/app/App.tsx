@@ -10,6 +10,7 @@ import { ObjectList } from '../objects/ObjectList';
 import { PhotoPanel } from '../photo/PhotoPanel';
 import { RunPanel } from '../run/RunPanel';
 import { useStudio, useStudioInstance } from './context';
+import { connectShell } from './studio';
 import { useShortcuts } from './useShortcuts';
 
 // three.js and R3F load after the first paint.
@@ -17,7 +18,8 @@ const ViewerPanel = lazy(() => import('../viewer/ViewerPanel').then((m) => ({ de
 const CompareView = lazy(() => import('../compare/CompareView').then((m) => ({ default: m.CompareView })));
 
 export function App() {
-  const { ops, client } = useStudioInstance();
+  const studio = useStudioInstance();
+  const { ops, client } = studio;
   const status = useStudio((s) => s.engine.status);
   const workspace = useStudio((s) => s.workspace);
 
@@ -26,6 +28,7 @@ export function App() {
     void ops.connect();
     return off;
   }, [client, ops]);
+  useEffect(() => connectShell(studio, () => document.activeElement), [studio]);
   useShortcuts(ops);
 
   return (

@@ -10,3 +10,8 @@ export function createStudio(client: EngineClient, env: StudioEnv = browserEnv):
   const store = createStudioStore();
   return { store, ops: createOps(store, client, env), client, env };
 }
+
+/** Menu actions and files from the desktop shell drive the studio; returns the unsubscribe. */
+export function connectShell(studio: Studio, focused: () => Element | null = () => null): () => void {
+  return studio.env.shell?.onEvent((e) => void studio.ops.handleShellEvent(e, focused())) ?? (() => {});
+}

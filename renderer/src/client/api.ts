@@ -37,6 +37,7 @@ export type Hello = {
   settings: Settings;
 };
 
+/** provider: 'auto' (GPU if one starts, else CPU), 'cpu', 'cuda', 'dml', 'coreml' or 'webgpu'. */
 export type Settings = { packDirs: string[]; activePack: string; provider: string; threads: number };
 
 export type ImageRef = { imageId: string; width: number; height: number; name: string };
@@ -93,7 +94,9 @@ export type EngineEvent =
   | { type: 'progress'; progress: Progress }
   | { type: 'preview'; preview: OccupancyPreview }
   | { type: 'engine-restarted'; reason: string }
-  | { type: 'warning'; message: string };
+  | { type: 'warning'; message: string }
+  /** Worth knowing, nothing to fix (e.g. provider 'auto' found no GPU and runs on CPU). */
+  | { type: 'info'; message: string };
 
 export interface EngineClient {
   hello(): Promise<Hello>;

@@ -1,5 +1,6 @@
 // The studio's one entry to the engine: Electron IPC inside the desktop app, else the browser-mode
 // WebSocket. No Node imports anywhere under client/.
+import './zod-setup.ts';
 import type { EngineClient } from './api.ts';
 import { desktopBridge } from './bridge.ts';
 import { createIpcClient } from './ipc-client.ts';

@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { useOps, useStudio } from '../app/context';
 import { Section } from '../layout/Section';
 import { Icon } from '../lib/Icon';
@@ -6,26 +5,22 @@ import { Segmented } from '../lib/Segmented';
 import { Switch } from '../lib/Switch';
 import { sceneRuns, viewRun } from '../store/runs-logic';
 
-/** GLB (optionally simplified) or PLY of the shown object or the whole scene, saved as a download. */
+/**
+ * GLB (optionally simplified) or PLY of the shown object or the whole scene: a save dialog in the
+ * desktop app, a download in the browser. The choices live in the store so File › Export GLB… uses them.
+ */
 export function ExportPanel() {
   const ops = useOps();
-  const [format, setFormat] = useState<'glb' | 'ply'>('glb');
-  const [scope, setScope] = useState<'selected' | 'scene'>('selected');
-  const [simplify, setSimplify] = useState(false);
-  const [faces, setFaces] = useState(20000);
-  const [busy, setBusy] = useState(false);
+  const { format, scope, simplify, faces } = useStudio((s) => s.exportSettings);
+  const busy = useStudio((s) => s.exporting);
   const hasSelected = useStudio((s) => viewRun(s)?.status === 'done');
   const sceneCount = useStudio((s) => sceneRuns(s).length);
   const can = scope === 'scene' ? sceneCount > 0 : hasSelected;
-
-  const run = async () => {
-    setBusy(true);
-    try {
-      await ops.exportRuns({ format, scope, targetFaces: simplify ? faces : undefined });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const setFormat = (v: 'glb' | 'ply') => ops.setExportSettings({ format: v });
+  const setScope = (v: 'selected' | 'scene') => ops.setExportSettings({ scope: v });
+  const setSimplify = (v: boolean) => ops.setExportSettings({ simplify: v });
+  const setFaces = (v: number) => ops.setExportSettings({ faces: v });
+  const run = () => ops.exportNow();
 
   return (
     <Section title="Export" testId="export-panel">

@@ -1,12 +1,27 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 
-/** A button that opens a small panel below it; closes on outside click or Escape. */
+/**
+ * A button that opens a small panel below it; closes on outside click or Escape. Controlled when
+ * `open` and `onOpenChange` are given (the shell's menu can open the settings).
+ */
 export function Popover(props: {
   trigger: (open: boolean, toggle: () => void) => ReactNode;
   children: (close: () => void) => ReactNode;
   align?: 'left' | 'right';
+  open?: boolean;
+  onOpenChange?: (open: boolean) => void;
 }) {
-  const [open, setOpen] = useState(false);
+  const [own, setOwn] = useState(false);
+  const open = props.open ?? own;
+  const change = props.onOpenChange;
+  const setOpen = useCallback(
+    (next: boolean | ((o: boolean) => boolean)) => {
+      const v = typeof next === 'function' ? next(open) : next;
+      if (change) change(v);
+      else setOwn(v);
+    },
+    [open, change],
+  );
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -20,7 +35,7 @@ export function Popover(props: {
       document.removeEventListener('mousedown', onDown);
       document.removeEventListener('keydown', onKey);
     };
-  }, [open]);
+  }, [open, setOpen]);
   return (
     <div className="popover-anchor" ref={ref}>
       {props.trigger(open, () => setOpen((o) => !o))}

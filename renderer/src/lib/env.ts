@@ -1,8 +1,12 @@
 // What the studio needs from its host page: a clock, downloads and object URLs. Tests pass their own.
+import type { ShellClient } from '../client/shell';
+
 export type StudioEnv = {
+  /** The desktop shell's dialogs when running inside Electron; absent in the browser. */
+  shell?: ShellClient | null;
   now(): number;
   random(): number;
-  /** Save bytes as a file: a browser download; in Electron the same path opens the save dialog. */
+  /** Save bytes as a file: a browser download (in Electron, exports use shell.saveFile instead). */
   download(bytes: Uint8Array, name: string, mime: string): void;
   objectUrl(bytes: Uint8Array, mime: string): string;
   revokeUrl(url: string): void;

@@ -28,9 +28,25 @@ export function evaluations(r: RunResult | null | undefined): {
   return { stage1: num(r?.report, 'evaluations', 'stage1'), stage2: num(r?.report, 'evaluations', 'stage2') };
 }
 
+/** The execution provider(s) the run's stages really ran on, e.g. "cpu" or "cuda, cpu". */
 export function providerUsed(r: RunResult | null | undefined): string | null {
-  const used = (r?.report?.provider as { used?: Record<string, string> } | undefined)?.used;
-  if (!used || typeof used !== 'object') return null;
-  const set = [...new Set(Object.values(used))];
+  const set = [...new Set(Object.values(providerStages(r)))];
   return set.length ? set.join(', ') : null;
+}
+
+/** Stage → provider it ran on (RunReport.provider.used). */
+export function providerStages(r: RunResult | null | undefined): Record<string, string> {
+  const used = (r?.report?.provider as { used?: unknown } | undefined)?.used;
+  if (!used || typeof used !== 'object') return {};
+  return Object.fromEntries(
+    Object.entries(used as Record<string, unknown>).filter(
+      (e): e is [string, string] => typeof e[1] === 'string',
+    ),
+  );
+}
+
+/** The provider the run asked for (RunReport.provider.requested), e.g. "auto". */
+export function providerRequested(r: RunResult | null | undefined): string | null {
+  const req = (r?.report?.provider as { requested?: unknown } | undefined)?.requested;
+  return typeof req === 'string' ? req : null;
 }

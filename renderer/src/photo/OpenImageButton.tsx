@@ -2,7 +2,7 @@ import { useRef } from 'react';
 import { useOps } from '../app/context';
 import { Icon } from '../lib/Icon';
 
-/** "Open…" with a hidden file input. */
+/** "Open…": the shell's Open dialog inside Electron, else a hidden file input. */
 export function OpenImageButton(props: {
   label?: string;
   primary?: boolean;
@@ -17,7 +17,7 @@ export function OpenImageButton(props: {
       <button
         className={props.primary ? 'btn primary' : props.compact ? 'btn ghost icon-only' : 'btn ghost'}
         aria-label="Open photo"
-        onClick={() => input.current?.click()}
+        onClick={() => (ops.hasShell ? void ops.openPhotoDialog() : input.current?.click())}
         data-testid={id}
         title="Open a photo (JPEG, PNG, WebP)"
       >

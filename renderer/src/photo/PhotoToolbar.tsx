@@ -67,7 +67,7 @@ export function PhotoToolbar() {
           <span className="sep" />
           <button
             className="btn ghost"
-            onClick={() => maskInput.current?.click()}
+            onClick={() => (ops.hasShell ? void ops.importMaskDialog() : maskInput.current?.click())}
             title="Use a mask PNG of the photo's size (white = object)"
             data-testid="import-mask"
           >

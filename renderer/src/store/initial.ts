@@ -19,6 +19,10 @@ export function initialState(): StudioState {
     compare: { a: null, b: null },
     metrics: {},
     toasts: [],
+    exportSettings: { format: 'glb', scope: 'selected', simplify: false, faces: 20000 },
+    exporting: false,
+    settingsOpen: false,
+    engineNote: null,
     counters: { object: 0, run: 0, toast: 0 },
   };
 }

@@ -1,5 +1,6 @@
 // The studio's actions: pure transitions plus the engine calls behind them. Components call only these.
 import type { EngineClient, EngineEvent, Point, Settings } from '../client/api';
+import type { ShellEvent } from '../client/shell';
 import type { StudioEnv } from '../lib/env';
 import { errorCode, errorLine, isCancel } from '../lib/errors';
 import { sniffImageMime } from '../lib/mime';
@@ -7,7 +8,7 @@ import * as M from './misc-logic';
 import * as O from './objects-logic';
 import * as R from './runs-logic';
 import { apply, type StudioStore } from './store';
-import type { KnobValue, StudioRun, StudioState, Toast, ViewerSettings } from './types';
+import type { ExportSettings, KnobValue, StudioRun, StudioState, Toast, ViewerSettings } from './types';
 
 export type ExportOptions = { format: 'glb' | 'ply'; scope: 'selected' | 'scene'; targetFaces?: number };
 
@@ -42,6 +43,9 @@ export function createOps(store: StudioStore, client: EngineClient, env: StudioE
         return set((s) => R.applyPreview(s, event.preview));
       case 'warning':
         return toast('warning', event.message);
+      case 'info':
+        // Nothing to fix (e.g. 'auto' found no GPU): shown in the settings, not as a toast.
+        return set((s) => ({ ...s, engineNote: event.message }));
       case 'engine-restarted':
         // The host refills the new engine with the photos and finished runs under the same ids, so
         // nothing here changes; runs that were in flight fail and say so.
@@ -69,18 +73,33 @@ export function createOps(store: StudioStore, client: EngineClient, env: StudioE
     }
   }
 
+  async function openBytes(name: string, bytes: Uint8Array): Promise<void> {
+    try {
+      const ref = await client.openImage(name, bytes);
+      showPhoto(ref, bytes);
+    } catch (e) {
+      fail(`Could not open ${name}`, e);
+    }
+  }
+
   async function openFile(file: File): Promise<void> {
     if (file.type && !file.type.startsWith('image/')) {
       toast('error', `${file.name} is not an image`);
       return;
     }
+    await openBytes(file.name, new Uint8Array(await file.arrayBuffer()));
+  }
+
+  /** Electron: the shell's Open dialog (false when there is no shell: use a file input). */
+  async function openPhotoDialog(): Promise<boolean> {
+    if (!env.shell) return false;
     try {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const ref = await client.openImage(file.name, bytes);
-      showPhoto(ref, bytes);
+      const f = await env.shell.openPhoto();
+      if (f) await openBytes(f.name, f.bytes);
     } catch (e) {
-      fail(`Could not open ${file.name}`, e);
+      fail('Could not open the photo', e);
     }
+    return true;
   }
 
   async function segment(objectId: string): Promise<void> {
@@ -127,11 +146,33 @@ export function createOps(store: StudioStore, client: EngineClient, env: StudioE
   }
 
   async function importMaskFile(file: File): Promise<void> {
+    await importMaskBytes(new Uint8Array(await file.arrayBuffer()));
+  }
+
+  /** Electron: the shell's Import Mask dialog (false when there is no shell). */
+  async function importMaskDialog(): Promise<boolean> {
+    if (!env.shell) return false;
+    if (!get().photo) {
+      toast('info', 'Open a photo first');
+      return true;
+    }
+    try {
+      const f = await env.shell.importMask();
+      if (f) await importMaskBytes(f.bytes);
+    } catch (e) {
+      fail('Mask not imported', e);
+    }
+    return true;
+  }
+
+  async function importMaskBytes(png: Uint8Array): Promise<void> {
     const s = get();
-    if (!s.photo) return;
+    if (!s.photo) {
+      toast('info', 'Open a photo first');
+      return;
+    }
     const objectId = s.selectedObjectId ?? (set(O.addObject), get().selectedObjectId!);
     try {
-      const png = new Uint8Array(await file.arrayBuffer());
       const r = await client.importMask(s.photo.ref.imageId, png);
       set((x) =>
         O.importMask(x, objectId, {
@@ -271,6 +312,12 @@ export function createOps(store: StudioStore, client: EngineClient, env: StudioE
         scene: opts.scope === 'scene',
         targetFaces: opts.format === 'glb' ? opts.targetFaces : undefined,
       });
+      if (env.shell) {
+        // Electron: save dialog and an atomic write in the shell; null = the user cancelled.
+        const name = await env.shell.saveFile(bytes, suggestedName, opts.format);
+        if (name) toast('info', `Saved ${name}`);
+        return !!name;
+      }
       env.download(
         bytes,
         suggestedName,
@@ -280,6 +327,78 @@ export function createOps(store: StudioStore, client: EngineClient, env: StudioE
     } catch (e) {
       fail('Export failed', e);
       return false;
+    }
+  }
+
+  /** The export panel's action, with its current choices (also File › Export GLB…). */
+  async function exportNow(patch: Partial<ExportSettings> = {}): Promise<boolean> {
+    if (get().exporting) return false;
+    set((s) => ({ ...s, exportSettings: { ...s.exportSettings, ...patch }, exporting: true }));
+    const o = get().exportSettings;
+    try {
+      return await exportRuns({
+        format: o.format,
+        scope: o.scope,
+        targetFaces: o.simplify ? o.faces : undefined,
+      });
+    } finally {
+      set((s) => ({ ...s, exporting: false }));
+    }
+  }
+
+  /** Pack list and settings again (a pack folder was added). */
+  async function refreshHello(): Promise<void> {
+    try {
+      const hello = await client.hello();
+      set((s) => M.engineReady(s, hello));
+    } catch (e) {
+      fail('Could not reload the model packs', e);
+    }
+  }
+
+  /** Electron: folder dialog in the shell, which adds the folder to the engine's settings. */
+  async function addPackFolder(): Promise<void> {
+    if (!env.shell) return;
+    try {
+      const settings = await env.shell.addPackFolder();
+      if (settings) await settingsChanged(settings);
+    } catch (e) {
+      fail('Pack folder not added', e);
+    }
+  }
+
+  async function settingsChanged(settings: Settings): Promise<void> {
+    set((s) => M.setSettings(s, settings));
+    await refreshHello();
+  }
+
+  /** Browser mode: a pack folder typed as a path on the engine's machine. */
+  async function addPackDir(dir: string): Promise<void> {
+    const path = dir.trim();
+    const current = get().settings;
+    if (!path || !current) return;
+    if (current.packDirs.includes(path)) return;
+    try {
+      const settings = await client.updateSettings({ packDirs: [...current.packDirs, path] });
+      await settingsChanged(settings);
+    } catch (e) {
+      fail('Pack folder not added', e);
+    }
+  }
+
+  /** What the desktop shell asks for: menu items and files chosen in its dialogs. */
+  async function handleShellEvent(e: ShellEvent, focus: Element | null = null): Promise<void> {
+    switch (e.type) {
+      case 'file-opened':
+        return e.kind === 'photo' ? openBytes(e.name, e.bytes) : importMaskBytes(e.bytes);
+      case 'settings-changed':
+        return settingsChanged(e.settings);
+      case 'menu':
+        if (e.action === 'export-glb') return void (await exportNow({ format: 'glb' }));
+        if (e.action === 'open-settings') return set((s) => ({ ...s, settingsOpen: true }));
+        // Edit › Undo while typing undoes the text, as the native item would.
+        if (isTextField(focus)) return void document.execCommand?.('undo');
+        return undo();
     }
   }
 
@@ -295,18 +414,42 @@ export function createOps(store: StudioStore, client: EngineClient, env: StudioE
   return {
     connect,
     handleEvent,
+    handleShellEvent,
     openSample,
     openFile,
+    openBytes,
+    openPhotoDialog,
     click,
     undo,
     clear,
     importMaskFile,
+    importMaskBytes,
+    importMaskDialog,
     run,
     cancel,
     compareFullVsAccelerated,
     loadMetrics,
     exportRuns,
+    exportNow,
+    setExportSettings: (patch: Partial<ExportSettings>) =>
+      set((s) => ({ ...s, exportSettings: { ...s.exportSettings, ...patch } })),
     updateSettings,
+    refreshHello,
+    addPackFolder,
+    addPackDir,
+    setSettingsOpen: (open: boolean) =>
+      set((s) => (s.settingsOpen === open ? s : { ...s, settingsOpen: open })),
+    /** Electron: an allow-listed link in the system browser (false without a shell). */
+    openExternal: async (url: string) => {
+      if (!env.shell) return false;
+      try {
+        return await env.shell.openExternal(url);
+      } catch (e) {
+        fail('Could not open the link', e);
+        return true;
+      }
+    },
+    hasShell: !!env.shell,
     addObject: () => set(O.addObject),
     removeObject: (id: string) => set((s) => O.removeObject(s, id)),
     selectObject: (id: string) => set((s) => O.selectObject(s, id)),
@@ -336,4 +479,12 @@ export function acceleratedFor(s: StudioState): string {
   return names.includes(M.DEFAULT_STRATEGY)
     ? M.DEFAULT_STRATEGY
     : (names.find((n) => n !== 'full') ?? 'full');
+}
+
+function isTextField(el: Element | null): boolean {
+  const t = el as HTMLElement | null;
+  return (
+    !!t &&
+    (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)
+  );
 }

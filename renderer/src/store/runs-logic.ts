@@ -175,3 +175,11 @@ export function sceneRuns(s: StudioState): StudioRun[] {
 export function viewRun(s: StudioState): StudioRun | null {
   return runById(s, s.viewRunId ?? selectedObject(s)?.activeRunId);
 }
+
+/** The most recently finished run (what "used: …" in the settings and the engine chip refers to). */
+export function lastFinishedRun(s: StudioState): StudioRun | null {
+  let best: StudioRun | null = null;
+  for (const r of s.runs)
+    if (r.status === 'done' && r.result && (r.finishedAt ?? 0) >= (best?.finishedAt ?? -Infinity)) best = r;
+  return best;
+}

@@ -82,6 +82,14 @@ export type ViewerSettings = {
   grid: boolean;
 };
 
+/** The export panel's choices; the File › Export GLB… menu item exports with them too. */
+export type ExportSettings = {
+  format: 'glb' | 'ply';
+  scope: 'selected' | 'scene';
+  simplify: boolean;
+  faces: number;
+};
+
 export type MetricsEntry =
   { state: 'pending' } | { state: 'done'; value: MetricsResult } | { state: 'failed'; error: string };
 
@@ -108,6 +116,12 @@ export type StudioState = {
   compare: { a: string | null; b: string | null };
   metrics: Record<string, MetricsEntry>;
   toasts: Toast[];
+  exportSettings: ExportSettings;
+  exporting: boolean;
+  /** The settings popover (also opened by the shell's File › Settings menu item). */
+  settingsOpen: boolean;
+  /** The engine's latest informational message (e.g. provider 'auto' found no GPU and runs on CPU). */
+  engineNote: string | null;
   /** Counters for ids and names. */
   counters: { object: number; run: number; toast: number };
 };
