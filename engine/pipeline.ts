@@ -31,6 +31,8 @@ export type RunOptions = {
   seed?: number;
   provider?: Provider;
   threads?: number;
+  /** Release each network after its stage so one is resident at a time (large packs). */
+  lowMemory?: boolean;
   /** Decode Gaussians too when the pack has a Gaussian decoder. */
   gaussians?: boolean;
   policies?: { stage1?: StepPolicy; stage2?: StepPolicy; aggregation?: AggregationPolicy };
@@ -63,7 +65,12 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const noise = opts.noise ?? seededNoise(seed);
   const sessions =
     opts.sessions ??
-    new SessionCache(pack, { provider: opts.provider, threads: opts.threads, onWarning: opts.onWarning });
+    new SessionCache(pack, {
+      provider: opts.provider,
+      threads: opts.threads,
+      lowMemory: opts.lowMemory,
+      onWarning: opts.onWarning,
+    });
   const policy1 = opts.policies?.stage1 ?? fullPolicy();
   const policy2 = opts.policies?.stage2 ?? fullPolicy();
   const aggregation = opts.policies?.aggregation ?? referenceCap();

@@ -188,6 +188,17 @@ describe('fsam3d run: unusual but valid input', () => {
     expect(JSON.parse(readFileSync(f('cuda.json'), 'utf8')).provider.used.ss_denoiser).toBe('cpu');
   });
 
+  it('--place puts the predicted layout in the GLB node; without it the node is identity', async () => {
+    const { NodeIO } = await import('@gltf-transform/core');
+    const matrixOf = async (file: string) =>
+      (await new NodeIO().read(file)).getRoot().listNodes()[0].getMatrix();
+    expect((await run(SAMPLE_PHOTO, SAMPLE_MASK, '--out', f('placed.glb'), '--place')).code).toBe(0);
+    expect((await run(SAMPLE_PHOTO, SAMPLE_MASK, '--out', f('plain.glb'))).code).toBe(0);
+    const identity = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+    expect(await matrixOf(f('plain.glb'))).toEqual(identity);
+    expect(await matrixOf(f('placed.glb'))).not.toEqual(identity);
+  });
+
   it('does not touch an existing output when the run fails', async () => {
     copyFileSync(SAMPLE_PHOTO, f('out.glb'));
     const before = readFileSync(f('out.glb'));

@@ -17,13 +17,17 @@ export type RunArgs = {
   threads?: number;
   faces?: number;
   weld: boolean;
+  /** Put the predicted layout into the GLB node, placing the object in the camera frame. */
+  place: boolean;
+  /** Keep one network in memory at a time (large packs on small GPUs). */
+  lowMemory: boolean;
   quiet: boolean;
   strategy: Strategy;
 };
 
 export const RUN_USAGE = `usage: fsam3d run --image PHOTO --mask MASK [--pack DIR] [--out out.glb] [--json summary.json]
                   [--ply gaussians.ply] [--seed N] [--ep cpu|auto|cuda|dml|coreml|webgpu] [--threads N]
-                  [--faces N] [--weld] [--quiet] [--preset NAME] [knob flags]
+                  [--faces N] [--weld] [--place] [--low-memory] [--quiet] [--preset NAME] [knob flags]
 ${STRATEGY_USAGE}`;
 
 function intFlag(name: string, v: string | undefined, min: number): number | undefined {
@@ -52,6 +56,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
         threads: { type: 'string' },
         faces: { type: 'string' },
         weld: { type: 'boolean', default: false },
+        place: { type: 'boolean', default: false },
+        'low-memory': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         preset: { type: 'string', default: 'full' },
         ...strategyOptions(),
@@ -80,6 +86,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
     threads: intFlag('threads', values.threads, 1),
     faces: intFlag('faces', values.faces, 4),
     weld: values.weld ?? false,
+    place: values.place ?? false,
+    lowMemory: values['low-memory'] ?? false,
     quiet: values.quiet ?? false,
     strategy: resolveStrategy(String(values.preset ?? 'full'), knobValues(values)),
   };

@@ -74,6 +74,7 @@ async function run(argv: string[]): Promise<number> {
       seed: args.seed,
       provider: args.provider,
       threads: args.threads,
+      lowMemory: args.lowMemory,
       gaussians: Boolean(args.ply),
       policies: args.strategy.build(),
       signal: controller.signal,
@@ -89,6 +90,8 @@ async function run(argv: string[]): Promise<number> {
     zUpToYUp: m.output.zUpToYUp,
     weld: args.weld,
     targetFaces: args.faces,
+    pose: result.pose,
+    placeInCamera: args.place,
   });
   if (args.ply) {
     if (!result.gaussians) warn(`pack ${m.id} has no Gaussian decoder; ${args.ply} not written`);

@@ -95,3 +95,14 @@ describe('auto execution provider', () => {
     await s.dispose();
   });
 });
+
+describe('low-memory mode', () => {
+  it('keeps one network loaded: a new stage releases the previous one, repeated calls reuse it', async () => {
+    const cache = new SessionCache(pack, { lowMemory: true, threads: 1 });
+    const a = await cache.get('ss_decoder');
+    expect(await cache.get('ss_decoder')).toBe(a);
+    await cache.get('slat_condition');
+    expect(await cache.get('ss_decoder')).not.toBe(a);
+    await cache.dispose();
+  });
+});

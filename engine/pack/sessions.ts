@@ -40,7 +40,7 @@ export function autoProviders(
 export type SessionOptions = {
   provider?: Provider;
   threads?: number;
-  /** Release each session after its stage so one network at a time is resident (large packs). */
+  /** Keep one network loaded at a time: loading a stage releases the others (large packs). */
   lowMemory?: boolean;
   onWarning?: (message: string) => void;
   /** The 'auto' fallback is expected, not a problem: reported here (else through onWarning). */
@@ -66,6 +66,9 @@ export class SessionCache {
     if (cached) return cached;
     const spec = this.pack.manifest.stages[stage];
     if (!spec) throw new UserError(`pack ${this.pack.dir}: has no ${stage} stage`);
+    // Low memory: a network stays loaded through its stage (all its steps) and goes when the next
+    // stage needs its own, so at most one is resident.
+    if (this.opts.lowMemory) await this.dispose();
     const file = path.join(this.pack.dir, spec.file);
     const { session, provider } = await this.open(file, spec.file);
     checkGraph(this.pack.dir, spec.file, session, spec.inputs, spec.outputs);
@@ -120,7 +123,6 @@ export class SessionCache {
   async run(stage: StageName, feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
     const session = await this.get(stage);
     const out = await session.run(feeds);
-    if (this.opts.lowMemory) await this.release(stage);
     return out as Record<string, ort.Tensor>;
   }
 
