@@ -8,7 +8,7 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 export function paretoSvg(points: PlotPoint[], title: string): string {
   const W = 720;
   const H = 480;
-  const m = { l: 70, r: 30, t: 50, b: 60 };
+  const m = { l: 70, r: 30, t: 70, b: 60 };
   const xs = points.map((p) => p.speedup);
   const xMax = Math.ceil(Math.max(1.5, ...xs) * 1.1 * 2) / 2; // whole half-steps keep ticks round
   const yMin = Math.max(0, Math.floor((Math.min(80, ...points.map((p) => p.f1)) - 5) / 5) * 5);
@@ -23,6 +23,19 @@ export function paretoSvg(points: PlotPoint[], title: string): string {
         ),
     )
     .sort((a, b) => a.speedup - b.speedup);
+  // Labels of nearby points are stacked instead of drawn over each other (12 px text, ~7 px a glyph).
+  const placed: { x0: number; x1: number; y0: number; y1: number }[] = [];
+  const labelAt = (lx: number, ly: number, text: string): [number, number] => {
+    const w = text.length * 7;
+    for (const dy of [0, 14, -14, 28, -28, 42, -42, 56]) {
+      const r = { x0: lx, x1: lx + w, y0: ly + dy - 11, y1: ly + dy + 3 };
+      if (!placed.some((q) => r.x0 < q.x1 && q.x0 < r.x1 && r.y0 < q.y1 && q.y0 < r.y1)) {
+        placed.push(r);
+        return [lx, ly + dy];
+      }
+    }
+    return [lx, ly];
+  };
   const ticks = (lo: number, hi: number, n: number) =>
     Array.from({ length: n + 1 }, (_, i) => lo + ((hi - lo) * i) / n);
   const parts = [
@@ -40,11 +53,13 @@ export function paretoSvg(points: PlotPoint[], title: string): string {
     `<text x="${W / 2}" y="${H - 15}" text-anchor="middle">speed-up vs full (end to end)</text>`,
     `<text x="18" y="${H / 2}" text-anchor="middle" transform="rotate(-90 18 ${H / 2})">F1@0.05 vs full</text>`,
     `<polyline fill="none" stroke="#d33" stroke-dasharray="4 3" points="${frontier.map((p) => `${x(p.speedup)},${y(p.f1)}`).join(' ')}"/>`,
-    ...points.map(
-      (p) =>
+    ...points.map((p) => {
+      const [lx, ly] = labelAt(x(p.speedup) + 8, y(p.f1) - 6, p.label);
+      return (
         `<circle cx="${x(p.speedup)}" cy="${y(p.f1)}" r="5" fill="${frontier.includes(p) ? '#d33' : '#36c'}"/>` +
-        `<text x="${x(p.speedup) + 8}" y="${y(p.f1) - 6}">${esc(p.label)}</text>`,
-    ),
+        `<text x="${lx}" y="${ly}">${esc(p.label)}</text>`
+      );
+    }),
     '</svg>',
   ];
   return parts.join('\n');
