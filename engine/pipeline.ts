@@ -2,6 +2,7 @@
 // Every stage reports progress and honours the AbortSignal; every random draw comes from one seed.
 import { referenceCap, type AggregationPolicy } from './accelerate/aggregation.ts';
 import { fullPolicy, type StepPolicy } from './accelerate/policy.ts';
+import { runDepth } from './depth/index.ts';
 import { throwIfAborted } from './errors.ts';
 import { occupiedCoords, pruneInterior } from './geometry/occupancy.ts';
 import { decodePose, type Pose } from './geometry/pose.ts';
@@ -16,7 +17,7 @@ import { decodeOccupancy, sampleStage1 } from './stages/stage1.ts';
 import { sampleStage2 } from './stages/stage2.ts';
 
 export type Progress = {
-  stage: 'preprocess' | 'condition' | 'stage1' | 'stage2' | 'decode';
+  stage: 'preprocess' | 'depth' | 'condition' | 'stage1' | 'stage2' | 'decode';
   step: number;
   of: number;
 };
@@ -88,10 +89,25 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
 
   try {
     progress({ stage: 'preprocess', step: 0, of: 1 });
-    const { images, notes } = await timed('preprocess', async () => {
-      const pair = await loadImagePair(opts.image, opts.mask);
-      return { images: preprocess(pair, m), notes: pair.notes };
-    });
+    throwIfAborted(opts.signal);
+    // With a depth stage the crop waits for the pointmap; the preprocess timing sums both parts.
+    const pre0 = performance.now();
+    const pair = await loadImagePair(opts.image, opts.mask);
+    let preMs = performance.now() - pre0;
+    let depth: Awaited<ReturnType<typeof runDepth>> | null = null;
+    if (m.stages.depth) {
+      progress({ stage: 'depth', step: 0, of: 1 });
+      const d = await timed('depth', () => runDepth(sessions, pair));
+      for (const w of d.warnings) opts.onWarning?.(w);
+      depth = d;
+      progress({ stage: 'depth', step: 1, of: 1 });
+    }
+    throwIfAborted(opts.signal);
+    const pre1 = performance.now();
+    const images = depth ? preprocess(pair, m, depth.pointmap) : preprocess(pair, m);
+    preMs += performance.now() - pre1;
+    timings.splice(0, 0, { name: 'preprocess', ms: preMs });
+    const notes = pair.notes;
     progress({ stage: 'preprocess', step: 1, of: 1 });
 
     progress({ stage: 'condition', step: 0, of: 2 });
@@ -198,6 +214,22 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
       },
       notes,
     };
+    if (depth) {
+      report.intrinsics = [
+        depth.intrinsics.slice(0, 3),
+        depth.intrinsics.slice(3, 6),
+        depth.intrinsics.slice(6, 9),
+      ];
+      report.depth = {
+        grid: depth.grid,
+        focal: depth.focal,
+        shift: depth.shift,
+        sceneScale: depth.pointmap.scale,
+        sceneShift: Array.from(depth.pointmap.shift),
+        validPixels: depth.validPixels,
+        fitSamples: depth.fitSamples,
+      };
+    }
     return { mesh: decoded.mesh, pose, coords: structure.coords, slat: s2.slat, gaussians, report };
   } finally {
     if (!opts.sessions) await sessions.dispose();

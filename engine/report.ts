@@ -22,4 +22,21 @@ export type RunReport = {
   mesh: { vertices: number; faces: number };
   pose: { quaternion: number[]; translation: number[]; scale: number; frame: string };
   notes: string[];
+  /**
+   * Present when the pack has a depth stage: MoGe's normalised intrinsics (3×3; fx, cx in image widths,
+   * fy, cy in heights; principal point 0.5, 0.5). The pose is then in the depth model's metric units.
+   */
+  intrinsics?: number[][];
+  depth?: {
+    /** Token grid (h, w) the depth graph ran at. */
+    grid: [number, number];
+    /** Focal relative to half the image diagonal; recovered z shift. */
+    focal: number;
+    shift: number;
+    /** Pointmap normalisation handed to the pose decoder (doc 1.4 a). */
+    sceneScale: number;
+    sceneShift: number[];
+    validPixels: number;
+    fitSamples: number;
+  };
 };

@@ -6,6 +6,7 @@ type Expected = { inputs: TensorSpec[]; outputs: TensorSpec[]; why: string };
 
 const f32 = (name: string, shape: TensorSpec['shape']): TensorSpec => ({ name, dtype: 'float32', shape });
 const i32 = (name: string, shape: TensorSpec['shape']): TensorSpec => ({ name, dtype: 'int32', shape });
+const i64 = (name: string, shape: TensorSpec['shape']): TensorSpec => ({ name, dtype: 'int64', shape });
 const bool = (name: string, shape: TensorSpec['shape']): TensorSpec => ({ name, dtype: 'bool', shape });
 
 function images(s: number, withPointmap: boolean): TensorSpec[] {
@@ -104,6 +105,13 @@ export function expectedStage(m: Manifest, stage: StageName): Expected {
         outputs: [f32('cube_feats', [subAxis(m.decoder.subdivisions), m.decoder.mesh.channels])],
         why: 'slat.latentChannels, decoder.shifts, decoder.subdivisions, decoder.mesh.channels',
       };
+    case 'depth':
+      // image: the photo resized on the host to the token grid (h, w), [0,1]; out_hw: the photo's (H, W).
+      return {
+        inputs: [f32('image', [1, 3, 'h', 'w']), i64('out_hw', [2])],
+        outputs: [f32('points_affine', [1, 'H', 'W', 3]), f32('mask_raw', [1, 'H', 'W'])],
+        why: 'depth stage (docs/pack-format.md)',
+      };
     case 'gs_decoder': {
       const g = m.decoder.gaussians;
       return {
@@ -123,6 +131,8 @@ export function contractMismatches(m: Manifest, stage: StageName): string[] {
   if (!spec) return [];
   const exp = expectedStage(m, stage);
   const out: string[] = [];
+  if (stage === 'depth' && !m.depth)
+    out.push(`${spec.file}: stages.depth needs the manifest's "depth" section (numTokens, patch, …)`);
   for (const [kind, want, have] of [
     ['input', exp.inputs, spec.inputs],
     ['output', exp.outputs, spec.outputs],

@@ -49,6 +49,28 @@ export const SamplerSchema = z.object({
 });
 export type SamplerConfig = z.infer<typeof SamplerSchema>;
 
+/**
+ * Host constants of the optional depth stage (MoGe v1; architecture doc 1.3). The host resizes the photo
+ * to the token grid, runs the graph, then recovers the z shift and focal and normalises the pointmap.
+ */
+export const DepthSchema = z.object({
+  /** Token budget: resize factor f = sqrt(numTokens·patch² / (H·W)); MoGe resolution_level 9 → 2500. */
+  numTokens: z.number().int().positive(),
+  /** ViT patch size (the graph itself crops the grid to multiples of it). */
+  patch: z.number().int().positive(),
+  /** Pixels with mask_raw > maskThreshold are valid; the others become +inf. */
+  maskThreshold: z.number(),
+  /** Nearest-downsampled grid (height, width) on which the z shift and focal are fitted. */
+  fitSize: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+  /** Levenberg–Marquardt tolerances (scipy least_squares method='lm': x0 = 0, ftol 1e-3). */
+  ftol: z.number().positive(),
+  xtol: z.number().positive().default(1e-8),
+  gtol: z.number().positive().default(1e-8),
+  /** 'pytorch3d': (x,y,z) → (−x,−y,z) after recovery (SAM 3D's camera frame); 'opencv': unchanged. */
+  frame: z.enum(['pytorch3d', 'opencv']),
+});
+export type DepthConfig = z.infer<typeof DepthSchema>;
+
 export const ManifestSchema = z.object({
   schema: z.literal(PACK_SCHEMA),
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
@@ -111,6 +133,8 @@ export const ManifestSchema = z.object({
       .object({ perVoxel: z.number().int().positive(), channels: z.number().int().positive() })
       .optional(),
   }),
+  /** Required when stages.depth is present. */
+  depth: DepthSchema.optional(),
   output: z.object({
     /** Applied to canonical z-up decoder vertices to get glTF's y-up frame (row vectors: v·M). */
     zUpToYUp: z.tuple([Vec3, Vec3, Vec3]),
@@ -123,6 +147,8 @@ export const ManifestSchema = z.object({
     slat_denoiser: StageSchema,
     mesh_decoder: StageSchema,
     gs_decoder: StageSchema.optional(),
+    /** Optional metric depth (MoGe v1): photo → affine-invariant pointmap + validity logits. */
+    depth: StageSchema.optional(),
   }),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;

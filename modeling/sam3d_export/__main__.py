@@ -58,9 +58,14 @@ def cmd_export(a):
         manifest["stages"][s] = export.export_stage(m, s, specs[s], ex[s], a.out, fp16=not a.fp32, report=log)
         del st, m
         gc.collect()
-    export.write_manifest(a.out, manifest)
     if a.moge:
-        log("  MoGe: the depth stage is not exported yet (the pack contract has no depth stage); see docs/real-sam3d.md")
+        from . import moge
+        log(f"  depth: MoGe v1 from {a.moge}")
+        entry, section = moge.export_depth(a.moge, a.out, fp16=not a.fp32, report=log)
+        manifest["stages"]["depth"] = entry
+        manifest["depth"] = section
+        gc.collect()
+    export.write_manifest(a.out, manifest)
     total = sum(os.path.getsize(os.path.join(a.out, f)) for f in os.listdir(a.out))
     log(f"[4/4] pack written: {total / 1e9:.2f} GB in {time.time() - t0:.0f} s, peak RSS {export.peak_rss_gb():.1f} GB")
     if not a.skip_validate:
@@ -102,7 +107,7 @@ def main(argv=None):
     sub = ap.add_subparsers(dest="cmd", required=True)
     e = sub.add_parser("export", help="checkpoint folder -> stage pack")
     e.add_argument("--checkpoint", required=True, help="folder with pipeline.yaml, *.yaml and *.ckpt (checkpoints/hf)")
-    e.add_argument("--moge", help="MoGe v1 model.pt (not exported yet; accepted for forward compatibility)")
+    e.add_argument("--moge", help="MoGe v1 model.pt (Ruicheng/moge-vitl): adds the optional depth stage")
     e.add_argument("--out", required=True)
     e.add_argument("--id", default="sam3d-objects")
     e.add_argument("--fp32", action="store_true", help="keep fp32 weights (packs twice as large)")

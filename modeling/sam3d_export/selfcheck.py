@@ -7,6 +7,9 @@
     compares PyTorch with onnxruntime-node for every stage (max abs error <= 1e-3), then writes fake
     official-layout checkpoints of the same weights, runs `python -m sam3d_export export` on them
     (strict key map, engine validation) and checks the refusal on an unused / a missing tensor.
+(c) MoGe v1 (the optional depth stage, moge.py): resampling matrices vs F.interpolate, a reduced random
+    MoGe exported from a fake model.pt (strict load) vs onnxruntime-node, refusals; the full ViT-L
+    module built on the meta device (parameter count printed).
 With --write the reduced pack and fixtures are regenerated in resources/ (else in a temp folder)."""
 import argparse
 import json
@@ -140,6 +143,19 @@ def check_b(write):
     return ok
 
 
+def check_c():
+    print("(c) MoGe v1 depth stage")
+    from . import moge
+    ok = moge.selfcheck(report=print)
+    full = {"encoder": "dinov2_vitl14", "remap_output": "exp", "intermediate_layers": 4, "dim_upsample": [256, 128, 64],
+            "dim_times_res_block_hidden": 2, "num_res_blocks": 2, "num_tokens_range": [1200, 2500],
+            "last_conv_channels": 32, "last_conv_size": 1}  # configs/train/v1.json at the pinned commit
+    m = on_meta(moge.MoGeDepth, moge.arch_from_config(full))
+    print(f"  full-size MoGe v1 ViT-L (train config v1.json) on meta: {sum(p.numel() for p in m.parameters()):,d} parameters, "
+          f"{len(m.state_dict())} tensors")
+    return ok
+
+
 def _noise(line):
     return any(s in line for s in ("Warning", "warn", "_C._jit", "g.op(", "InitGoogleLogging", "shape_c =", "last =",
                                    "three_c =", "bias = g.op", "args +=", "if img.shape", "sc = torch")) or not line.strip()
@@ -148,13 +164,15 @@ def _noise(line):
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--write", action="store_true", help="regenerate the committed reduced pack and fixtures")
-    ap.add_argument("--only", choices=["a", "b"])
+    ap.add_argument("--only", choices=["a", "b", "c"])
     a = ap.parse_args(sys.argv[2:] if len(sys.argv) > 1 and sys.argv[1] == "selfcheck" else sys.argv[1:])
     ok = True
     if a.only in (None, "a"):
         ok &= check_a()
     if a.only in (None, "b"):
         ok &= check_b(a.write)
+    if a.only in (None, "c"):
+        ok &= check_c()
     print("selfcheck " + ("passed" if ok else "FAILED"))
     return 0 if ok else 1
 
