@@ -188,6 +188,18 @@ describe('fsam3d run: unusual but valid input', () => {
     expect(JSON.parse(readFileSync(f('cuda.json'), 'utf8')).provider.used.ss_denoiser).toBe('cpu');
   });
 
+  it('--ply writes the Gaussians as a 3DGS PLY (the test pack has a Gaussian decoder)', async () => {
+    const { code } = await run(SAMPLE_PHOTO, SAMPLE_MASK, '--ply', f('splats.ply'), '--json', f('ply.json'));
+    expect(code).toBe(0);
+    const ply = readFileSync(f('splats.ply'));
+    const header = ply.subarray(0, ply.indexOf('end_header') + 11).toString();
+    const voxels = JSON.parse(readFileSync(f('ply.json'), 'utf8')).tokens.voxels;
+    expect(header).toMatch(/^ply\nformat binary_little_endian 1.0\n/);
+    expect(header).toContain(`element vertex ${voxels * 4}`); // 4 Gaussians per voxel in the test pack
+    for (const field of ['f_dc_0', 'opacity', 'scale_2', 'rot_3'])
+      expect(header).toContain(`property float ${field}`);
+  });
+
   it('--place puts the predicted layout in the GLB node; without it the node is identity', async () => {
     const { NodeIO } = await import('@gltf-transform/core');
     const matrixOf = async (file: string) =>
