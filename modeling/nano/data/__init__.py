@@ -1,0 +1,1 @@
+"""Seeded procedural data generator for the nano pack (see ../DESIGN.md, "Data")."""

@@ -1,0 +1,372 @@
+"""Nano networks for every stage of docs/pack-format.md. Layers come from the tiny test pack
+(fsam3d_model.layers etc.) where they fit; sizes from nano.config. Every forward takes exactly the pack
+contract's inputs (in order) so torch.onnx.export maps 1:1; training-only modules (the two encoders) are
+separate classes."""
+import itertools
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from fsam3d_model.condition import VitBlock
+from fsam3d_model.decoders import SwinBlock, subdivide
+from fsam3d_model.layers import (CrossAttention, LayerNorm, Mlp, MultiHeadRMSNorm, SparseGroupNorm, SubMConv3d,
+                                 TimestepEmbedder, ape, ape_table, attention, merge_heads, split_heads)
+from fsam3d_model.slat_flow import SparseResBlock
+from fsam3d_model.ss_decoder import ChannelLayerNorm, ResBlock3d, Upsample3d
+
+from . import config as C
+
+
+# ---------------------------------------------------------------------------------------------
+# Condition encoders
+
+
+class ViewEncoder(nn.Module):
+    """Image (ImageNet-normalised in the graph) + mask (as +-1) -> 4-channel conv stem -> 7x7 patch tokens
+    + a summary token -> ViT blocks -> LayerNorm. (B,3,S,S), (B,1,S,S) -> (B,50,D)."""
+
+    def __init__(self, d=C.COND_DIM):
+        super().__init__()
+        self.stem = nn.Sequential(
+            nn.Conv2d(4, 32, 3, 2, 1), nn.GELU(), nn.Conv2d(32, 64, 3, 2, 1), nn.GELU(),
+            nn.Conv2d(64, 96, 3, 2, 1), nn.GELU(), nn.Conv2d(96, d, 2, 2))
+        self.summary = nn.Parameter(torch.zeros(1, 1, d))
+        self.pos = nn.Parameter(torch.randn(1, C.VIEW_TOKENS, d) * 0.02)
+        self.blocks = nn.ModuleList([VitBlock(d, C.ENC_HEADS, 4, True) for _ in range(C.ENC_DEPTH)])
+        self.norm = LayerNorm(d, 1e-6)
+        self.register_buffer("mean", torch.tensor(C.IMAGENET_MEAN).view(1, 3, 1, 1), persistent=False)
+        self.register_buffer("std", torch.tensor(C.IMAGENET_STD).view(1, 3, 1, 1), persistent=False)
+
+    def forward(self, img, mask):
+        x = torch.cat([(img - self.mean) / self.std, mask * 2 - 1], 1)
+        x = self.stem(x).flatten(2).transpose(1, 2)  # (B,49,D) row-major
+        x = torch.cat([self.summary.expand(x.shape[0], -1, -1), x], 1) + self.pos
+        for blk in self.blocks:
+            x = blk(x)
+        return self.norm(x)
+
+
+class PointTokens(nn.Module):
+    """Pointmap (NaN/inf invalid) -> 2x2 average of the valid xyz -> Linear -> 4 tokens. Multiplied by
+    pointmap_weight outside; the nano pack is trained with weight 0 (no depth), as SAM 3D's dropped modality."""
+
+    def __init__(self, d=C.COND_DIM):
+        super().__init__()
+        self.proj = nn.Linear(3, d)
+        self.pos = nn.Parameter(torch.randn(1, C.POINT_TOKENS, d) * 0.02)
+
+    def forward(self, pm):
+        valid = (~torch.isnan(pm) & ~torch.isinf(pm)).all(dim=1, keepdim=True)
+        pm = torch.where(valid, pm, torch.zeros_like(pm))
+        pooled = F.adaptive_avg_pool2d(pm, 2).flatten(2).transpose(1, 2)  # (B,4,3)
+        return self.proj(pooled) + self.pos
+
+
+class Condition(nn.Module):
+    """ss_condition (with_pointmap) / slat_condition. Tokens: crop view 50 | full view 50 [| pointmap crop 4 |
+    pointmap full 4]; idx_emb row 0 = crop, 1 = full."""
+
+    def __init__(self, with_pointmap):
+        super().__init__()
+        self.view = ViewEncoder()
+        self.idx_emb = nn.Parameter(torch.zeros(2, C.COND_DIM))
+        self.point = PointTokens() if with_pointmap else None
+
+    def forward(self, image_crop, image_full, mask_crop, mask_full, pointmap_crop=None, pointmap_full=None,
+                pointmap_weight=None):
+        b = image_crop.shape[0]
+        v = self.view(torch.cat([image_crop, image_full], 0), torch.cat([mask_crop, mask_full], 0))
+        toks = [v[:b] + self.idx_emb[0], v[b:] + self.idx_emb[1]]
+        if self.point is not None:
+            p = self.point(torch.cat([pointmap_crop, pointmap_full], 0))
+            w = pointmap_weight.reshape(-1, 1, 1)
+            toks += [(p[:b] + self.idx_emb[0]) * w, (p[b:] + self.idx_emb[1]) * w]
+        return torch.cat(toks, 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage 1: MoT flow over 512 shape tokens (patchified 2^3 internally) + 4 layout tokens
+
+
+class StreamWeights(nn.Module):
+    def __init__(self, dim, heads):
+        super().__init__()
+        self.heads = heads
+        self.norm1 = LayerNorm(dim, 1e-6, affine=False)
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.q_norm = MultiHeadRMSNorm(heads, dim // heads)
+        self.k_norm = MultiHeadRMSNorm(heads, dim // heads)
+        self.proj = nn.Linear(dim, dim)
+        self.norm2 = LayerNorm(dim, 1e-6, affine=True)
+        self.cross = CrossAttention(dim, C.COND_DIM, heads)
+        self.norm3 = LayerNorm(dim, 1e-6, affine=False)
+        self.mlp = Mlp(dim, 4 * dim, approximate="tanh")
+
+    def qkv_heads(self, h):
+        q, k, v = self.qkv(h).chunk(3, dim=-1)
+        q, k, v = (split_heads(t, self.heads) for t in (q, k, v))
+        return self.q_norm(q), self.k_norm(k), v
+
+
+class MoTBlock(nn.Module):
+    """Reference 1.7 block: shared adaLN, per-stream weights; shape attends to shape, pose to [pose; shape]."""
+
+    def __init__(self, dim, heads):
+        super().__init__()
+        self.adaLN_modulation = nn.Sequential(nn.SiLU(), nn.Linear(dim, 6 * dim))
+        self.shape = StreamWeights(dim, heads)
+        self.pose = StreamWeights(dim, heads)
+        nn.init.zeros_(self.adaLN_modulation[1].weight)
+        nn.init.zeros_(self.adaLN_modulation[1].bias)
+
+    def forward(self, xs, xp, temb, cond):
+        mods = [m.unsqueeze(1) for m in self.adaLN_modulation(temb).chunk(6, dim=-1)]
+        shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp = mods
+        gate_msa, gate_mlp = gate_msa + 1, gate_mlp + 1
+        qs, ks, vs = self.shape.qkv_heads(self.shape.norm1(xs) * (1 + scale_msa) + shift_msa)
+        qp, kp, vp = self.pose.qkv_heads(self.pose.norm1(xp) * (1 + scale_msa) + shift_msa)
+        a_s = attention(qs, ks, vs)
+        a_p = attention(qp, torch.cat([kp, ks], dim=-2), torch.cat([vp, vs], dim=-2))
+        xs = xs + gate_msa * self.shape.proj(merge_heads(a_s))
+        xp = xp + gate_msa * self.pose.proj(merge_heads(a_p))
+        xs = xs + self.shape.cross(self.shape.norm2(xs), cond)
+        xp = xp + self.pose.cross(self.pose.norm2(xp), cond)
+        xs = xs + gate_mlp * self.shape.mlp(self.shape.norm3(xs) * (1 + scale_mlp) + shift_mlp)
+        xp = xp + gate_mlp * self.pose.mlp(self.pose.norm3(xp) * (1 + scale_mlp) + shift_mlp)
+        return xs, xp
+
+
+class SSFlow(nn.Module):
+    """x_shape (B,512,8) token x*64+y*8+z, x_<layout> (B,1,dim), t, d (B), cond (B,L,D) -> velocities."""
+
+    def __init__(self):
+        super().__init__()
+        w, r, p = C.SS_WIDTH, C.SS_RES, C.SS_PATCH
+        self.t_embedder = TimestepEmbedder(w)
+        self.d_embedder = TimestepEmbedder(w)
+        self.patch_in = nn.Conv3d(C.SS_CHANNELS, w, p, p)
+        g = r // p
+        self.register_buffer("shape_pos_emb", ape_table(list(itertools.product(range(g), repeat=3)), w),
+                             persistent=False)
+        self.shape_out_norm = LayerNorm(w, 1e-5, affine=False)
+        self.patch_out = nn.ConvTranspose3d(w, C.SS_CHANNELS, p, p)
+        self.layout_in = nn.ModuleDict({n: nn.Linear(dim, w) for n, dim in C.SS_LAYOUT})
+        self.layout_out = nn.ModuleDict({n: nn.Linear(w, dim) for n, dim in C.SS_LAYOUT})
+        self.layout_out_norm = LayerNorm(w, 1e-5, affine=False)
+        self.layout_pos_emb = nn.Parameter(torch.randn(len(C.SS_LAYOUT), w) * 0.02)
+        self.blocks = nn.ModuleList([MoTBlock(w, C.SS_HEADS) for _ in range(C.SS_DEPTH)])
+
+    def forward(self, x_shape, x_rot6d, x_translation, x_scale, x_translation_scale, t, d, cond):
+        b, r, g = x_shape.shape[0], C.SS_RES, C.SS_RES // C.SS_PATCH
+        temb = self.t_embedder(t) + self.d_embedder(d)
+        vol = x_shape.transpose(1, 2).reshape(b, C.SS_CHANNELS, r, r, r)
+        xs = self.patch_in(vol).flatten(2).transpose(1, 2) + self.shape_pos_emb  # (B,64,W)
+        names = [n for n, _ in C.SS_LAYOUT]
+        layout_in = [x_rot6d, x_translation, x_scale, x_translation_scale]
+        xp = torch.cat([self.layout_in[n](x) + self.layout_pos_emb[i] for i, (n, x) in enumerate(zip(names, layout_in))],
+                       dim=1)
+        for blk in self.blocks:
+            xs, xp = blk(xs, xp, temb, cond)
+        hs = self.shape_out_norm(xs).transpose(1, 2).reshape(b, -1, g, g, g)
+        v_shape = self.patch_out(hs).reshape(b, C.SS_CHANNELS, r ** 3).transpose(1, 2)
+        hp = self.layout_out_norm(xp)
+        return (v_shape,) + tuple(self.layout_out[n](hp[:, i:i + 1]) for i, n in enumerate(names))
+
+
+class SSEncoder(nn.Module):
+    """Training only: occupancy (B,32,32,32) -> (mean, logvar) each (B,512,8)."""
+
+    def __init__(self):
+        super().__init__()
+        c0, c1, c2 = C.SS_VAE_CHANNELS
+        self.net = nn.Sequential(
+            nn.Conv3d(1, c1, 4, 2, 1), nn.SiLU(),            # 16^3
+            ResBlock3d(c1),
+            nn.Conv3d(c1, c0, 4, 2, 1), nn.SiLU(),           # 8^3
+            ResBlock3d(c0),
+            nn.Conv3d(c0, 2 * C.SS_CHANNELS, 3, 1, 1))
+
+    def forward(self, occ):
+        h = self.net(occ[:, None] * 2 - 1)
+        b = h.shape[0]
+        h = h.reshape(b, 2 * C.SS_CHANNELS, -1).transpose(1, 2)
+        return h.chunk(2, dim=-1)
+
+
+class SSDecoder(nn.Module):
+    """shape_latent (B,512,8) (normalised; mean/std folded in) -> occupancy_logits (B,32,32,32), axes (x,y,z)."""
+
+    def __init__(self):
+        super().__init__()
+        c0, c1, c2 = C.SS_VAE_CHANNELS
+        self.input_layer = nn.Conv3d(C.SS_CHANNELS, c0, 3, padding=1)
+        self.blocks = nn.ModuleList([ResBlock3d(c0), Upsample3d(c0, c1), ResBlock3d(c1), Upsample3d(c1, c2)])
+        self.out_norm = ChannelLayerNorm(c2)
+        self.out_layer = nn.Conv3d(c2, 1, 3, padding=1)
+        self.register_buffer("latent_mean", torch.zeros(C.SS_CHANNELS))
+        self.register_buffer("latent_std", torch.ones(C.SS_CHANNELS))
+
+    def forward(self, shape_latent):
+        b, r = shape_latent.shape[0], C.SS_RES
+        z = shape_latent * self.latent_std + self.latent_mean
+        h = self.input_layer(z.transpose(1, 2).reshape(b, C.SS_CHANNELS, r, r, r))
+        for blk in self.blocks:
+            h = blk(h)
+        return self.out_layer(F.silu(self.out_norm(h)))[:, 0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage 2: sparse U-DiT
+
+
+class CrossBlock(nn.Module):
+    def __init__(self, dim, heads):
+        super().__init__()
+        self.heads = heads
+        self.adaLN_modulation = nn.Sequential(nn.SiLU(), nn.Linear(dim, 6 * dim))
+        nn.init.zeros_(self.adaLN_modulation[1].weight)
+        nn.init.zeros_(self.adaLN_modulation[1].bias)
+        self.norm1 = LayerNorm(dim, 1e-6, affine=False)
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.q_norm = MultiHeadRMSNorm(heads, dim // heads)
+        self.k_norm = MultiHeadRMSNorm(heads, dim // heads)
+        self.proj = nn.Linear(dim, dim)
+        self.norm2 = LayerNorm(dim, 1e-6, affine=True)
+        self.cross = CrossAttention(dim, C.COND_DIM, heads)
+        self.norm3 = LayerNorm(dim, 1e-6, affine=False)
+        self.mlp = Mlp(dim, 4 * dim, approximate="tanh")
+
+    def forward(self, x, temb, cond, key_mask=None):
+        mods = [m.unsqueeze(1) for m in self.adaLN_modulation(temb).chunk(6, dim=-1)]
+        shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp = mods
+        q, k, v = self.qkv(self.norm1(x) * (1 + scale_msa) + shift_msa).chunk(3, dim=-1)
+        q, k, v = (split_heads(t, self.heads) for t in (q, k, v))
+        a = attention(self.q_norm(q), self.k_norm(k), v, key_mask)
+        x = x + (gate_msa + 1) * self.proj(merge_heads(a))
+        x = x + self.cross(self.norm2(x), cond)
+        return x + (gate_mlp + 1) * self.mlp(self.norm3(x) * (1 + scale_mlp) + shift_mlp)
+
+
+class SlatFlow(nn.Module):
+    """x (B,N,8), t (B), cond (B,L,D), nbr, pool_children, pool_scale, parent, nbr_coarse, coords_coarse -> v."""
+
+    def __init__(self):
+        super().__init__()
+        io, w = C.SLAT_IO, C.SLAT_WIDTH
+        self.input_layer = nn.Linear(C.SLAT_CHANNELS, io)
+        self.t_embedder = TimestepEmbedder(w)
+        self.input_blocks = nn.ModuleList([SparseResBlock(io, io, w), SparseResBlock(io, w, w, "down")])
+        self.blocks = nn.ModuleList([CrossBlock(w, C.SLAT_HEADS) for _ in range(C.SLAT_DEPTH)])
+        self.out_blocks = nn.ModuleList([SparseResBlock(2 * w, io, w, "up"), SparseResBlock(2 * io, io, w)])
+        self.out_norm = LayerNorm(io, 1e-5, affine=False)
+        self.out_layer = nn.Linear(io, C.SLAT_CHANNELS)
+
+    def forward(self, x, t, cond, nbr, pool_children, pool_scale, parent, nbr_coarse, coords_coarse,
+                coarse_mask=None):
+        """coarse_mask (B,1,1,M) bool: training only, for packed batches of several objects."""
+        temb = self.t_embedder(t)
+        h = self.input_layer(x)
+        s1 = h = self.input_blocks[0](h, temb, nbr)
+        s2 = h = self.input_blocks[1](h, temb, nbr_coarse, down=(pool_children, pool_scale))
+        h = h + ape(coords_coarse, C.SLAT_WIDTH)
+        for blk in self.blocks:
+            h = blk(h, temb, cond, coarse_mask)
+        h = self.out_blocks[0](torch.cat([h, s2], dim=-1), temb, nbr, up=parent)
+        h = self.out_blocks[1](torch.cat([h, s1], dim=-1), temb, nbr)
+        return self.out_layer(self.out_norm(h))
+
+
+# ---------------------------------------------------------------------------------------------
+# SLaT autoencoder: encoder (training only) and the mesh decoder
+
+
+class SlatEncoder(nn.Module):
+    """Per-voxel local geometry + colour (N,108) -> sparse convs -> (mean, logvar) (N,8)."""
+
+    def __init__(self, w=64):
+        super().__init__()
+        self.inp = nn.Linear(C.ENC_IN, w)
+        self.conv1 = SubMConv3d(w, w)
+        self.conv2 = SubMConv3d(w, w)
+        self.norm = LayerNorm(w, 1e-6)
+        self.out = nn.Linear(w, 2 * C.SLAT_CHANNELS)
+
+    def forward(self, x, nbr):
+        h = F.silu(self.inp(x))
+        h = h + self.conv2(F.silu(self.conv1(h, nbr)), nbr)
+        return self.out(self.norm(h)).chunk(2, dim=-1)
+
+
+class SubdivideBlock(nn.Module):
+    def __init__(self, cin, cout):
+        super().__init__()
+        # Per-voxel LayerNorm instead of the reference's object-wide GroupNorm: the decoder is then local
+        # (windows + convs), so it can be trained on crops of the voxel set (DESIGN.md).
+        self.norm0 = LayerNorm(cin, 1e-5)
+        self.conv1 = SubMConv3d(cin, cout)
+        self.norm1 = LayerNorm(cout, 1e-5)
+        self.conv2 = SubMConv3d(cout, cout)
+        self.skip = nn.Linear(cin, cout)
+
+    def forward(self, x, nbr):
+        h = subdivide(F.silu(self.norm0(x)))
+        x = subdivide(x)
+        h = self.conv2(F.silu(self.norm1(self.conv1(h, nbr))), nbr)
+        return h + self.skip(x)
+
+
+class MeshDecoder(nn.Module):
+    """feats (N,8) de-normalised latent, coords (N,3), windows for shifts 0/4, nbr_sub1 -> cube_feats (8N,101).
+    Learned: sdf (8 corners, canonical units, minus sdfBias) and colour logits (8 corners x RGB). deform,
+    FlexiCubes weights and the 3 'normal' colour channels are exactly 0 in this version (uniform-weight dual
+    marching cubes; see DESIGN.md)."""
+
+    def __init__(self):
+        super().__init__()
+        w = C.DEC_WIDTH
+        self.input_layer = nn.Linear(C.SLAT_CHANNELS, w)
+        self.blocks = nn.ModuleList([SwinBlock(w, C.DEC_HEADS, i % len(C.SHIFTS)) for i in range(C.DEC_DEPTH)])
+        chans = [w] + C.SUB_CHANNELS
+        self.upsample = nn.ModuleList([SubdivideBlock(chans[i], chans[i + 1]) for i in range(C.SUBDIVISIONS)])
+        self.out_norm = LayerNorm(chans[-1], 1e-5)
+        self.out_sdf = nn.Linear(chans[-1], 8)
+        self.out_rgb = nn.Linear(chans[-1], 24)
+
+    def features(self, feats, coords, windows, nbr_subs):
+        h = self.input_layer(feats) + ape(coords, C.DEC_WIDTH)
+        for blk in self.blocks:
+            h = blk(h, windows)
+        for blk, nbr in zip(self.upsample, nbr_subs):
+            h = blk(h, nbr)
+        return self.out_norm(h)
+
+    def forward(self, feats, coords, win0_idx, win0_valid, win0_inv, win1_idx, win1_valid, win1_inv, nbr_sub1):
+        h = self.features(feats, coords, [(win0_idx, win0_valid, win0_inv), (win1_idx, win1_valid, win1_inv)],
+                          [nbr_sub1])
+        sdf = self.out_sdf(h) * (1.0 / C.MESH_RES) - C.MESH_SDF_BIAS
+        rgb = self.out_rgb(h).reshape(-1, 8, 3)
+        zeros = torch.zeros_like(sdf[:, :1]).expand(-1, 45)  # deform 24 + beta 12 + alpha 8 + gamma 1
+        colour = torch.cat([rgb, torch.zeros_like(rgb)], -1).reshape(-1, 48)
+        return torch.cat([sdf, zeros, colour], -1)
+
+
+def build_all():
+    return {
+        "ss_condition": Condition(True), "ss_denoiser": SSFlow(), "ss_decoder": SSDecoder(),
+        "ss_encoder": SSEncoder(), "slat_condition": Condition(False), "slat_denoiser": SlatFlow(),
+        "slat_encoder": SlatEncoder(), "mesh_decoder": MeshDecoder(),
+    }
+
+
+def count(m):
+    return sum(p.numel() for p in m.parameters())
+
+
+if __name__ == "__main__":
+    ms = build_all()
+    tot = 0
+    for k, m in ms.items():
+        print(f"{k:16s} {count(m):>10,d}")
+        tot += count(m) if "encoder" not in k else 0
+    print(f"{'shipped total':16s} {tot:>10,d}  (fp16: {tot * 2 / 1e6:.1f} MB)")
