@@ -7,6 +7,8 @@ import { throwIfAborted } from './errors.ts';
 import { occupiedCoords, pruneInterior } from './geometry/occupancy.ts';
 import { decodePose, type Pose } from './geometry/pose.ts';
 import { loadImagePair, preprocess } from './image/index.ts';
+import { silhouetteIoU } from './metrics/silhouette.ts';
+import { readFile } from 'node:fs/promises';
 import { loadPack, type Pack } from './pack/load.ts';
 import { SessionCache, type Provider } from './pack/sessions.ts';
 import type { RunReport, StageTiming } from './report.ts';
@@ -32,6 +34,8 @@ export type RunOptions = {
   seed?: number;
   provider?: Provider;
   threads?: number;
+  /** Field of view (degrees, long side) for the silhouette check; EXIF or 60° when absent. */
+  fovDeg?: number;
   /** Release each network after its stage so one is resident at a time (large packs). */
   lowMemory?: boolean;
   /** Decode Gaussians too when the pack has a Gaussian decoder. */
@@ -181,6 +185,18 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
         : null;
     progress({ stage: 'decode', step: 1, of: 1 });
 
+    // How well the posed mesh covers the input mask from the photo's camera (EXIF field of view when the
+    // photo has one, else the documented default, or the caller's override).
+    const sil = silhouetteIoU({
+      mesh: decoded.mesh,
+      pose,
+      mask: pair.mask.mask,
+      width: pair.mask.width,
+      height: pair.mask.height,
+      fovDeg: opts.fovDeg,
+      photo: opts.fovDeg === undefined ? await readFile(opts.image).catch(() => undefined) : undefined,
+    });
+
     const report: RunReport = {
       pack: { id: m.id, name: m.name, version: m.version },
       provider: { requested: opts.provider ?? 'cpu', used: Object.fromEntries(sessions.used) },
@@ -212,6 +228,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
         scale: pose.scale,
         frame: 'pytorch3d-camera (x left, y up, z forward)',
       },
+      silhouette: { iou: sil.iou, fovDeg: sil.camera.fovDeg, fovSource: sil.camera.fovSource },
       notes,
     };
     if (depth) {

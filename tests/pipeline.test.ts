@@ -35,6 +35,18 @@ describe('pipeline', () => {
     expect(r.report.tokens.voxels).toBe(r.coords.length / 3);
   });
 
+  it('reports the silhouette IoU with the camera it used (default field of view, or an override)', async () => {
+    const a = await runPipeline({ ...base });
+    expect(a.report.silhouette.fovSource).toBe('default');
+    expect(a.report.silhouette.fovDeg).toBe(60);
+    expect(a.report.silhouette.iou).toBeGreaterThanOrEqual(0);
+    expect(a.report.silhouette.iou).toBeLessThanOrEqual(1);
+    const b = await runPipeline({ ...base, fovDeg: 30 });
+    expect(b.report.silhouette).toMatchObject({ fovSource: 'override', fovDeg: 30 });
+    // (The values themselves are checked on analytic scenes in engine/metrics/silhouette.test.ts; the
+    // test pack's random layout puts the camera next to a huge object, so here both cover the frame.)
+  });
+
   it('stops with CancelledError when aborted mid stage 2', async () => {
     const ac = new AbortController();
     const run = runPipeline({

@@ -261,11 +261,11 @@ export class EngineService {
               preset: strategy.name,
               knobs: strategy.knobs,
             },
-            silhouetteIoU: null,
+            silhouetteIoU: r.report.silhouette.iou,
           };
           this.storeRun(result);
-          const { runId: id, mesh, pose, report } = result;
-          return { runId: id, mesh, pose, report, silhouetteIoU: null };
+          const { runId: id, mesh, pose, report, silhouetteIoU } = result;
+          return { runId: id, mesh, pose, report, silhouetteIoU };
         } finally {
           sessions.end();
           rmSync(maskPath, { force: true });
