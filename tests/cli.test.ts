@@ -176,6 +176,7 @@ describe('fsam3d run: unusual but valid input', () => {
     expect(s.provider.used.ss_denoiser).toBe('cpu');
     expect(s.mesh.faces).toBeGreaterThan(0);
     expect(s.pose.quaternion).toHaveLength(4);
+    expect(s.silhouette).toMatchObject({ fovDeg: 60, fovSource: 'default' });
     expect(s.timings.map((t: { name: string }) => t.name)).toEqual(
       expect.arrayContaining(['preprocess', 'stage1', 'stage2', 'decode']),
     );

@@ -21,13 +21,15 @@ export type RunArgs = {
   place: boolean;
   /** Keep one network in memory at a time (large packs on small GPUs). */
   lowMemory: boolean;
+  /** Field of view (degrees, long side) for the silhouette check; EXIF or 60° otherwise. */
+  fov?: number;
   quiet: boolean;
   strategy: Strategy;
 };
 
 export const RUN_USAGE = `usage: fsam3d run --image PHOTO --mask MASK [--pack DIR] [--out out.glb] [--json summary.json]
                   [--ply gaussians.ply] [--seed N] [--ep cpu|auto|cuda|dml|coreml|webgpu] [--threads N]
-                  [--faces N] [--weld] [--place] [--low-memory] [--quiet] [--preset NAME] [knob flags]
+                  [--faces N] [--weld] [--place] [--low-memory] [--fov DEG] [--quiet] [--preset NAME] [knob flags]
 ${STRATEGY_USAGE}`;
 
 function intFlag(name: string, v: string | undefined, min: number): number | undefined {
@@ -35,6 +37,14 @@ function intFlag(name: string, v: string | undefined, min: number): number | und
   if (!/^-?\d+$/.test(v) || Number(v) < min)
     throw new UserError(`--${name} must be an integer ≥ ${min}, got "${v}"`);
   return Number(v);
+}
+
+function fovFlag(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(n > 0 && n < 180))
+    throw new UserError(`--fov must be degrees between 0 and 180 (exclusive), got "${v}"`);
+  return n;
 }
 
 export function parseRunArgs(argv: string[]): RunArgs {
@@ -58,6 +68,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
         weld: { type: 'boolean', default: false },
         place: { type: 'boolean', default: false },
         'low-memory': { type: 'boolean', default: false },
+        fov: { type: 'string' },
         quiet: { type: 'boolean', default: false },
         preset: { type: 'string', default: 'full' },
         ...strategyOptions(),
@@ -88,6 +99,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     weld: values.weld ?? false,
     place: values.place ?? false,
     lowMemory: values['low-memory'] ?? false,
+    fov: fovFlag(values.fov),
     quiet: values.quiet ?? false,
     strategy: resolveStrategy(String(values.preset ?? 'full'), knobValues(values)),
   };

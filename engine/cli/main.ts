@@ -75,6 +75,7 @@ async function run(argv: string[]): Promise<number> {
       provider: args.provider,
       threads: args.threads,
       lowMemory: args.lowMemory,
+      fovDeg: args.fov,
       gaussians: Boolean(args.ply),
       policies: args.strategy.build(),
       signal: controller.signal,
