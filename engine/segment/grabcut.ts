@@ -1,37 +1,55 @@
-// The classical click segmenter: OpenCV's GrabCut on a downscaled copy of the photo, seeded by the
+// The classical click segmenter: OpenCV's GrabCut on a resized copy of the photo, seeded by the
 // clicks.
 //
-// 1. The photo is area-downscaled so its long side is `workSide` (cached per photo).
+// 1. The photo is resized so its long side is `workSide` (cached per photo): area-averaged when
+//    larger, upsampled (nearest) when smaller, so small photos get the same pixel-scale rules as
+//    large ones. GrabCut and the rules below see perceptual features (colour.ts): Lab with the
+//    lightness weighted down, so shading is a small change and a hue/chroma change a large one.
 // 2. Each click seeds a colour-gated region (pixels within a small radius, connected to the click
 //    through colours close to the click's): definite foreground for positive clicks, definite
-//    background for negative ones. Everything else is "probably background", or "probably foreground"
-//    where the previous mask says so.
-// 3. The two colour GMMs are initialised here by a deterministic k-means (OpenCV's own initialisation
+//    background for negative ones.
+// 3. "Probably foreground": the initial object guess of init.ts (the region a click reaches without
+//    crossing a contour, won against the image border; plus pattern elements of a textured object),
+//    and the previous mask. Everything else is "probably background".
+// 4. The two colour GMMs are initialised here by a deterministic k-means (OpenCV's own initialisation
 //    draws from its global RNG, so two identical calls could differ) and GrabCut runs in GC_EVAL mode
 //    for `iterations` rounds of re-learning + min-cut.
-// 4. With negative clicks, the foreground is split between positive and negative clicks by geodesic
+// 5. With negative clicks, the foreground is split between positive and negative clicks by geodesic
 //    distance (colour-weighted), so a negative click removes the whole touching part it lies in, not
 //    only its seed.
-// 5. A 3×3 closing joins parts split by a blended seam; only components containing a positive click
-//    (else overlapping the previous mask) are kept; holes are filled (unless a negative click lies in
-//    one); the mask is upscaled bilinearly, thresholded at 0.5, and its edges are refined at full
-//    resolution against local object/background colours (refine.ts).
-import { closeMask, colourRegion, fillHoles, geodesicSplit, keepComponentsWith } from './mask-ops.ts';
+// 6. A 3×3 closing joins parts split by a blended seam; thin spurs and rings (the blended outline of
+//    a neighbouring object) are cut off by an opening; only components containing a positive click
+//    (else overlapping the previous mask) are kept; holes are filled (unless a negative click lies
+//    in one); the mask is resized to the photo (thresholded at 0.5) and, when the photo is larger
+//    than the working copy, its edges are refined at full resolution against local object/background
+//    colours (refine.ts).
+import { perceptualFeatures } from './colour.ts';
+import { initialObject, type InitParams } from './init.ts';
+import {
+  closeMask,
+  colourRegion,
+  dilate,
+  erode,
+  fillHoles,
+  geodesicSplit,
+  keepComponentsWith,
+} from './mask-ops.ts';
 import { loadOpenCv, type Cv } from './opencv.ts';
 import { refineEdges } from './refine.ts';
 import type { ClickPoint, RgbImage } from './types.ts';
 
-export interface GrabCutParams {
-  /** Long side of the working copy, px. */
+export interface GrabCutParams extends InitParams {
+  /** Long side of the working copy, px (larger photos are downscaled, smaller ones upsampled). */
   workSide: number;
+  /** Perceptual features (colour.ts): weight of lightness against chroma, and units per Lab unit. */
+  lightnessWeight: number;
+  labScale: number;
   /** GrabCut rounds (GMM re-learning + min-cut). */
   iterations: number;
   /** Radius of a click's definite seed, as a fraction of the working long side. */
   seedRadius: number;
-  /** Colour tolerance (Euclidean RGB) of a seed region. */
+  /** Colour tolerance (feature distance) of a seed region. */
   seedTolerance: number;
-  /** Colour tolerance (Euclidean RGB) of a positive click's initial object region. */
-  initTolerance: number;
   /** Colour scale of the geodesic split, in multiples of the median colour step (see geodesicSplit). */
   splitBeta: number;
   /** Full-resolution edge refinement: band half-width and colour window, in working pixels (0 = off). */
@@ -43,10 +61,21 @@ export interface GrabCutParams {
 
 export const GRABCUT_DEFAULTS: GrabCutParams = {
   workSide: 256,
+  lightnessWeight: 0.5,
+  labScale: 1.25,
   iterations: 3,
   seedRadius: 0.03,
-  seedTolerance: 30,
-  initTolerance: 36,
+  seedTolerance: 15,
+  // Initial object guess (init.ts).
+  edgeTolerance: 6,
+  ownColourTolerance: 18,
+  maxFrameShare: 0.4,
+  initBeta: 2,
+  edgeCost: 1,
+  frameWidth: 0.01,
+  novelTolerance: 12,
+  textureRadius: 0.03,
+  maxTextureShare: 0.5,
   splitBeta: 2,
   refineBand: 2,
   refineWindow: 3,
@@ -61,18 +90,37 @@ interface WorkImage {
   height: number;
   w: number;
   h: number;
+  /** The working copy, RGB bytes. */
   rgb: Uint8Array;
+  /** Its perceptual features (colour.ts), what GrabCut and the geodesic steps see. */
+  feat: Uint8Array;
+  lightnessWeight: number;
+  labScale: number;
 }
 
 const workCache = new WeakMap<Uint8Array, WorkImage[]>();
 
-function workImage(cv: Cv, image: RgbImage, side: number): WorkImage {
+/**
+ * The working copy: the photo resized so its long side is `workSide`: area-averaged when shrinking,
+ * nearest-neighbour when growing (no new blended colours). Small photos are upsampled on purpose:
+ * GrabCut's smoothness term and the seed, edge and closing sizes work in pixels, and on a 96-px photo
+ * a one-pixel blend between the object and its background is a large part of the object.
+ */
+function workImage(cv: Cv, image: RgbImage, p: GrabCutParams): WorkImage {
   const { width, height } = image;
-  const s = Math.min(1, side / Math.max(width, height));
+  const s = p.workSide / Math.max(width, height);
   const w = Math.max(1, Math.round(width * s));
   const h = Math.max(1, Math.round(height * s));
   const list = workCache.get(image.rgb) ?? [];
-  const hit = list.find((c) => c.width === width && c.height === height && c.w === w && c.h === h);
+  const hit = list.find(
+    (c) =>
+      c.width === width &&
+      c.height === height &&
+      c.w === w &&
+      c.h === h &&
+      c.lightnessWeight === p.lightnessWeight &&
+      c.labScale === p.labScale,
+  );
   if (hit) return hit;
   let rgb: Uint8Array;
   if (w === width && h === height) rgb = image.rgb.slice();
@@ -81,14 +129,15 @@ function workImage(cv: Cv, image: RgbImage, side: number): WorkImage {
     const dst = new cv.Mat();
     try {
       src.data.set(image.rgb);
-      cv.resize(src, dst, new cv.Size(w, h), 0, 0, cv.INTER_AREA);
+      cv.resize(src, dst, new cv.Size(w, h), 0, 0, w < width ? cv.INTER_AREA : cv.INTER_NEAREST);
       rgb = dst.data.slice();
     } finally {
       src.delete();
       dst.delete();
     }
   }
-  const entry = { width, height, w, h, rgb };
+  const feat = perceptualFeatures(rgb, { lightnessWeight: p.lightnessWeight, scale: p.labScale });
+  const entry = { width, height, w, h, rgb, feat, lightnessWeight: p.lightnessWeight, labScale: p.labScale };
   list.push(entry);
   workCache.set(image.rgb, list);
   return entry;
@@ -123,8 +172,8 @@ export async function segmentGrabCut(
   const p = { ...GRABCUT_DEFAULTS, ...params };
   const { cv } = await loadOpenCv();
   const { width, height } = image;
-  const work = workImage(cv, image, p.workSide);
-  const { w, h, rgb } = work;
+  const work = workImage(cv, image, p);
+  const { w, h, feat } = work;
   const n = w * h;
   const sx = w / width;
   const sy = h / height;
@@ -144,15 +193,15 @@ export async function segmentGrabCut(
   const radius = Math.max(1, Math.round(p.seedRadius * Math.max(w, h)));
   const posSeeds: number[] = [];
   const negSeeds: number[] = [];
-  const posClicks: number[] = [];
+  const posClicks: { x: number; y: number; i: number }[] = [];
   const negClicks: number[] = [];
-  // Negative seeds first: they block the positive clicks' initial regions.
+  // Negative seeds first: they block the positive clicks' regions.
   const blocked = new Uint8Array(n);
   for (const pt of points) {
     if (pt.positive) continue;
     const c = toWork(pt);
     negClicks.push(c.i);
-    for (const q of colourRegion(rgb, w, h, c.x, c.y, radius, p.seedTolerance)) {
+    for (const q of colourRegion(feat, w, h, c.x, c.y, radius, p.seedTolerance)) {
       tri[q] = cv.GC_BGD;
       blocked[q] = 1;
       negSeeds.push(q);
@@ -161,21 +210,23 @@ export async function segmentGrabCut(
   for (const pt of points) {
     if (!pt.positive) continue;
     const c = toWork(pt);
-    posClicks.push(c.i);
-    // The initial guess of the object: everything connected to the click in the click's colour.
-    for (const q of colourRegion(rgb, w, h, c.x, c.y, w + h, p.initTolerance, blocked))
-      if (tri[q] !== cv.GC_FGD) tri[q] = cv.GC_PR_FGD;
-    for (const q of colourRegion(rgb, w, h, c.x, c.y, radius, p.seedTolerance, blocked)) {
+    posClicks.push(c);
+    for (const q of colourRegion(feat, w, h, c.x, c.y, radius, p.seedTolerance, blocked)) {
       tri[q] = cv.GC_FGD;
       posSeeds.push(q);
     }
   }
   // A click pixel always keeps its own label, whatever region of another click covers it.
   for (const i of negClicks) tri[i] = cv.GC_BGD;
-  for (const i of posClicks) tri[i] = cv.GC_FGD;
+  for (const c of posClicks) tri[c.i] = cv.GC_FGD;
 
-  const keepSeeds = posClicks.length ? posClicks : prevPixels(prev);
+  const keepSeeds = posClicks.length ? posClicks.map((c) => c.i) : prevPixels(prev);
   if (keepSeeds.length === 0) return new Uint8Array(width * height);
+
+  if (posSeeds.length) {
+    const guess = initialObject(feat, w, h, posSeeds, posClicks, negSeeds, blocked, p);
+    for (let i = 0; i < n; i++) if (guess[i] && tri[i] === cv.GC_PR_BGD) tri[i] = cv.GC_PR_FGD;
+  }
 
   // Both classes need samples; with none for the background, the border is "probably background".
   let hasBg = false;
@@ -191,10 +242,10 @@ export async function segmentGrabCut(
     const bgd = new cv.Mat(1, 13 * K, cv.CV_64FC1);
     const fgd = new cv.Mat(1, 13 * K, cv.CV_64FC1);
     try {
-      img.data.set(rgb);
+      img.data.set(feat);
       mask.data.set(tri);
-      bgd.data64F.set(initGmm(rgb, tri, 0));
-      fgd.data64F.set(initGmm(rgb, tri, 1));
+      bgd.data64F.set(initGmm(feat, tri, 0));
+      fgd.data64F.set(initGmm(feat, tri, 1));
       cv.grabCut(img, mask, new cv.Rect(0, 0, w, h), bgd, fgd, p.iterations, cv.GC_EVAL);
       const m = mask.data;
       for (let i = 0; i < n; i++) fg[i] = m[i] & 1;
@@ -206,12 +257,22 @@ export async function segmentGrabCut(
     }
   } else fg.fill(1);
 
-  if (negSeeds.length && posSeeds.length) fg = geodesicSplit(fg, rgb, w, h, posSeeds, negSeeds, p.splitBeta);
+  if (negSeeds.length && posSeeds.length) fg = geodesicSplit(fg, feat, w, h, posSeeds, negSeeds, p.splitBeta);
   fg = closeMask(fg, w, h, blocked);
+  // Thin spurs and rings (one or two working pixels wide) are blended edges of a neighbouring object
+  // or of the background, not object: the parts kept are those of the 3×3 opening that contain a
+  // click, grown back to the unopened mask within one pixel (so the object keeps its own outline).
+  // If the opening removes every click, the unopened mask is kept.
+  const opened = keepComponentsWith(dilate(erode(fg, w, h, 1), w, h, 1), w, h, keepSeeds);
+  if (opened.some((v) => v)) {
+    const near = dilate(opened, w, h, 1);
+    for (let i = 0; i < n; i++) fg[i] &= near[i];
+  }
   fg = keepComponentsWith(fg, w, h, keepSeeds);
   fillHoles(fg, w, h, negClicks);
   const up = resizeMask(cv, fg, w, h, width, height);
-  if (p.refineBand <= 0) return up;
+  // Edges are refined at full resolution only when the working copy is smaller than the photo.
+  if (p.refineBand <= 0 || w >= width) return up;
   return refineEdges(image, work, fg, up, {
     band: p.refineBand,
     window: p.refineWindow,

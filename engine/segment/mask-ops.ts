@@ -9,12 +9,22 @@ const N4 = [
   [0, -1],
 ] as const;
 const N8 = [...N4, [1, 1], [1, -1], [-1, 1], [-1, -1]] as const;
+const N8X = Int8Array.from(N8, ([dx]) => dx);
+const N8Y = Int8Array.from(N8, ([, dy]) => dy);
+const N8L = Float64Array.from(N8, ([dx, dy]) => (dx !== 0 && dy !== 0 ? Math.SQRT2 : 1));
 
 /**
  * Keeps the 8-connected components of `mask` (1 = on) that contain at least one of `seeds` (pixel
  * indices). Returns a new mask.
  */
-export function keepComponentsWith(mask: Uint8Array, w: number, h: number, seeds: number[]): Uint8Array {
+export function keepComponentsWith(
+  mask: Uint8Array,
+  w: number,
+  h: number,
+  seeds: number[],
+  four = false,
+): Uint8Array {
+  const nb = four ? N4 : N8;
   const out = new Uint8Array(w * h);
   const stack = new Int32Array(w * h);
   for (const s of seeds) {
@@ -26,7 +36,7 @@ export function keepComponentsWith(mask: Uint8Array, w: number, h: number, seeds
       const p = stack[--top];
       const x = p % w;
       const y = (p - x) / w;
-      for (const [dx, dy] of N8) {
+      for (const [dx, dy] of nb) {
         const nx = x + dx;
         const ny = y + dy;
         if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
@@ -118,7 +128,7 @@ export function fillHoles(mask: Uint8Array, w: number, h: number, keepOpen: numb
  * pixel is always included; `blocked` pixels are never entered. Returns pixel indices in visiting order.
  */
 export function colourRegion(
-  rgb: Uint8Array,
+  rgb: Pixels3,
   w: number,
   h: number,
   cx: number,
@@ -168,17 +178,16 @@ export function colourRegion(
   return out;
 }
 
+/** A 3-channel pixel array (RGB bytes, or the segmenter's perceptual features). */
+export type Pixels3 = ArrayLike<number>;
+
 /**
- * Splits `fg` between positive and negative seeds by geodesic distance: each pixel of the domain
- * (fg ∪ negative seeds) goes to the nearest seed, where a step costs its length times
- * 1 + (colour difference / σ)², σ = `beta` × the median step difference in the domain (at least 1).
- * The quadratic term makes a colour edge cost far more than any walk inside a region, so the split
- * follows the edges between the seeds and falls half-way only where there is none. Pixels nearer a
- * negative seed are removed. Returns a new mask.
+ * Splits `fg` between positive and negative seeds by geodesic distance (see geodesicCompete): pixels
+ * of `fg` nearer a negative seed are removed. The domain is fg ∪ negative seeds. Returns a new mask.
  */
 export function geodesicSplit(
   fg: Uint8Array,
-  rgb: Uint8Array,
+  px: Pixels3,
   w: number,
   h: number,
   posSeeds: number[],
@@ -189,37 +198,65 @@ export function geodesicSplit(
   const domain = new Uint8Array(n);
   for (let i = 0; i < n; i++) domain[i] = fg[i];
   for (const p of negSeeds) domain[p] = 1;
+  const label = geodesicCompete(px, w, h, domain, posSeeds, negSeeds, beta);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = fg[i] && label[i] !== -1 ? 1 : 0;
+  return out;
+}
+
+/**
+ * Geodesic competition between positive and negative seeds inside `domain` (1 = walkable): each
+ * pixel goes to the nearest seed, where a step costs its length times 1 + (colour difference / σ)²,
+ * σ = `beta` × the median step difference in the domain (at least 1). The quadratic term makes a
+ * colour edge cost far more than any walk inside a region, smooth shading included (many small
+ * steps), so the boundary between the two labels follows the strongest edges between the seeds and
+ * falls half-way only where there is none. With `edges` (see edgeMap), entering an edge pixel costs
+ * `edgeCost` more: a contour blurred over several pixels, whose steps are each small, still costs
+ * that much per pixel of its width. Where a pixel is both a positive and a negative seed, it is
+ * positive. Returns per pixel 1 (positive), -1 (negative) or 0 (unreached).
+ */
+export function geodesicCompete(
+  px: Pixels3,
+  w: number,
+  h: number,
+  domain: Uint8Array,
+  posSeeds: number[],
+  negSeeds: number[],
+  beta: number,
+  edges?: Uint8Array,
+  edgeCost = 0,
+): Int8Array {
+  const n = w * h;
   const colourStep = (p: number, q: number) => {
     const a = p * 3;
     const b = q * 3;
-    return Math.sqrt(
-      (rgb[a] - rgb[b]) ** 2 + (rgb[a + 1] - rgb[b + 1]) ** 2 + (rgb[a + 2] - rgb[b + 2]) ** 2,
-    );
+    return Math.sqrt((px[a] - px[b]) ** 2 + (px[a + 1] - px[b + 1]) ** 2 + (px[a + 2] - px[b + 2]) ** 2);
   };
-  // Median colour step between 4-neighbours inside the domain (histogram of rounded values).
-  const hist = new Float64Array(443);
+  // Median colour step between 4-neighbours inside the domain (histogram of values rounded to 1/4).
+  const hist = new Float64Array(4 * 443 + 1);
   let steps = 0;
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {
       const p = y * w + x;
       if (!domain[p]) continue;
       if (x + 1 < w && domain[p + 1]) {
-        hist[Math.round(colourStep(p, p + 1))]++;
+        hist[Math.min(hist.length - 1, Math.round(4 * colourStep(p, p + 1)))]++;
         steps++;
       }
       if (y + 1 < h && domain[p + w]) {
-        hist[Math.round(colourStep(p, p + w))]++;
+        hist[Math.min(hist.length - 1, Math.round(4 * colourStep(p, p + w)))]++;
         steps++;
       }
     }
   let median = 0;
   for (let acc = 0; median < hist.length - 1 && (acc += hist[median]) < steps / 2;) median++;
-  const sigma = Math.max(1, beta * median);
+  const sigma = Math.max(1, (beta * median) / 4);
   const dist = new Float64Array(n).fill(Infinity);
   const label = new Int8Array(n); // 1 positive, -1 negative, 0 unreached
   const heap = new MinHeap(n);
   // Negative seeds first: where a pixel is both, the later (positive) assignment wins.
   for (const p of negSeeds) {
+    if (!domain[p]) continue;
     dist[p] = 0;
     label[p] = -1;
   }
@@ -230,20 +267,30 @@ export function geodesicSplit(
   }
   for (let p = 0; p < n; p++) if (label[p] !== 0) heap.push(p, 0);
   const done = new Uint8Array(n);
+  const inv2 = 1 / (sigma * sigma);
   while (heap.size > 0) {
     const p = heap.pop();
     if (done[p]) continue;
     done[p] = 1;
     const x = p % w;
     const y = (p - x) / w;
-    for (const [dx, dy] of N8) {
+    const dp = dist[p];
+    const a = p * 3;
+    for (let k = 0; k < 8; k++) {
+      const dx = N8X[k];
+      const dy = N8Y[k];
       const nx = x + dx;
       const ny = y + dy;
       if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
       const q = ny * w + nx;
       if (!domain[q] || done[q]) continue;
-      const r = colourStep(p, q) / sigma;
-      const nd = dist[p] + (dx !== 0 && dy !== 0 ? Math.SQRT2 : 1) * (1 + r * r);
+      const b = q * 3;
+      const d0 = px[a] - px[b];
+      const d1 = px[a + 1] - px[b + 1];
+      const d2 = px[a + 2] - px[b + 2];
+      let nd = dp + N8L[k] * (1 + (d0 * d0 + d1 * d1 + d2 * d2) * inv2);
+      // A diagonal step must not slip between two edge pixels of a thin diagonal contour.
+      if (edges && (edges[q] || (k >= 4 && (edges[y * w + nx] || edges[ny * w + x])))) nd += edgeCost;
       if (nd < dist[q]) {
         dist[q] = nd;
         label[q] = label[p];
@@ -251,9 +298,7 @@ export function geodesicSplit(
       }
     }
   }
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = fg[i] && label[i] !== -1 ? 1 : 0;
-  return out;
+  return label;
 }
 
 /** Binary min-heap of (index, key) with lazy deletion; ties break on the smaller index. */
@@ -330,4 +375,187 @@ export function maskIoU(a: Uint8Array, b: Uint8Array): number {
     union += x | y;
   }
   return union === 0 ? 1 : inter / union;
+}
+
+/**
+ * Edge pixels: those whose colour gradient (central differences of the 3×3 box-smoothed colours,
+ * which tames noise and JPEG blocks) exceeds `edgeTol` per pixel. A smooth shading ramp has none; a
+ * contour is a band of them even where it is anti-aliased or slightly blurred. Returns a 0/1 mask.
+ */
+export function edgeMap(px: Pixels3, w: number, h: number, edgeTol: number): Uint8Array {
+  const sm = boxSmooth3(px, w, h);
+  // Squared gradient magnitude ×4 (central differences without the halving), against (2·tol)².
+  const lim = 4 * edgeTol * edgeTol;
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const l = (y * w + Math.max(0, x - 1)) * 3;
+      const r = (y * w + Math.min(w - 1, x + 1)) * 3;
+      const u = (Math.max(0, y - 1) * w + x) * 3;
+      const d = (Math.min(h - 1, y + 1) * w + x) * 3;
+      let g = 0;
+      for (let c = 0; c < 3; c++) g += (sm[r + c] - sm[l + c]) ** 2 + (sm[d + c] - sm[u + c]) ** 2;
+      out[y * w + x] = g > lim ? 1 : 0;
+    }
+  return out;
+}
+
+/**
+ * Texture elements: the non-edge pixels (see edgeMap) of smooth regions too thin to be objects of
+ * their own — 4-connected non-edge components in which no pixel is farther than `maxRadius` from an
+ * edge pixel (chamfer 3-4 distance). A stripe or a dot of a pattern is one; a plain box is not.
+ * Returns a 0/1 mask.
+ */
+export function thinRegions(edges: Uint8Array, w: number, h: number, maxRadius: number): Uint8Array {
+  const n = w * h;
+  // Chamfer distance (×3) to the nearest edge pixel, two passes.
+  const BIG = 1 << 29;
+  const d = new Int32Array(n);
+  for (let i = 0; i < n; i++) d[i] = edges[i] ? 0 : BIG;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      let v = d[i];
+      if (x > 0) v = Math.min(v, d[i - 1] + 3);
+      if (y > 0) {
+        v = Math.min(v, d[i - w] + 3);
+        if (x > 0) v = Math.min(v, d[i - w - 1] + 4);
+        if (x < w - 1) v = Math.min(v, d[i - w + 1] + 4);
+      }
+      d[i] = v;
+    }
+  for (let y = h - 1; y >= 0; y--)
+    for (let x = w - 1; x >= 0; x--) {
+      const i = y * w + x;
+      let v = d[i];
+      if (x < w - 1) v = Math.min(v, d[i + 1] + 3);
+      if (y < h - 1) {
+        v = Math.min(v, d[i + w] + 3);
+        if (x < w - 1) v = Math.min(v, d[i + w + 1] + 4);
+        if (x > 0) v = Math.min(v, d[i + w - 1] + 4);
+      }
+      d[i] = v;
+    }
+  const out = new Uint8Array(n);
+  const comp = new Int32Array(n).fill(-1);
+  const stack = new Int32Array(n);
+  const members: number[] = [];
+  const lim = 3 * maxRadius;
+  for (let s = 0; s < n; s++) {
+    if (edges[s] || comp[s] >= 0) continue;
+    let top = 0;
+    stack[top++] = s;
+    comp[s] = s;
+    members.length = 0;
+    let deepest = 0;
+    while (top > 0) {
+      const p = stack[--top];
+      members.push(p);
+      if (d[p] > deepest) deepest = d[p];
+      const x = p % w;
+      const y = (p - x) / w;
+      for (const [dx, dy] of N4) {
+        const nx = x + dx;
+        const ny = y + dy;
+        if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
+        const q = ny * w + nx;
+        if (edges[q] || comp[q] >= 0) continue;
+        comp[q] = s;
+        stack[top++] = q;
+      }
+    }
+    if (deepest <= lim) for (const p of members) out[p] = 1;
+  }
+  return out;
+}
+
+/**
+ * Region growing with edge stops: the pixels 4-connected to `seeds` through non-edge pixels (see
+ * edgeMap; a neighbour-step test instead would leak along a curved, blended contour). `blocked`
+ * pixels are never entered. Returns a 0/1 mask.
+ */
+export function floodToEdges(
+  edges: Uint8Array,
+  w: number,
+  h: number,
+  seeds: number[],
+  blocked?: Uint8Array,
+): Uint8Array {
+  const out = new Uint8Array(w * h);
+  const stack = new Int32Array(w * h);
+  let top = 0;
+  for (const s of seeds)
+    if (!out[s]) {
+      out[s] = 1;
+      stack[top++] = s;
+    }
+  while (top > 0) {
+    const p = stack[--top];
+    const x = p % w;
+    const y = (p - x) / w;
+    for (const [dx, dy] of N4) {
+      const nx = x + dx;
+      const ny = y + dy;
+      if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
+      const q = ny * w + nx;
+      if (out[q] || blocked?.[q] || edges[q]) continue;
+      out[q] = 1;
+      stack[top++] = q;
+    }
+  }
+  return out;
+}
+
+/** 3×3 box mean of a 3-channel image (the window is clipped at the border). */
+export function boxSmooth3(px: Pixels3, w: number, h: number): Float32Array {
+  const out = new Float32Array(w * h * 3);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      let cnt = 0;
+      for (let yy = Math.max(0, y - 1); yy <= Math.min(h - 1, y + 1); yy++)
+        for (let xx = Math.max(0, x - 1); xx <= Math.min(w - 1, x + 1); xx++) {
+          const q = (yy * w + xx) * 3;
+          r += px[q];
+          g += px[q + 1];
+          b += px[q + 2];
+          cnt++;
+        }
+      const o = (y * w + x) * 3;
+      out[o] = r / cnt;
+      out[o + 1] = g / cnt;
+      out[o + 2] = b / cnt;
+    }
+  return out;
+}
+
+/** Square dilation by `r` pixels (separable max; outside the image counts as unset). Returns a new mask. */
+export function dilate(mask: Uint8Array, w: number, h: number, r: number): Uint8Array {
+  const tmp = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      let v = 0;
+      for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r) && !v; xx++) v = mask[y * w + xx];
+      tmp[y * w + x] = v;
+    }
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      let v = 0;
+      for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r) && !v; yy++) v = tmp[yy * w + x];
+      out[y * w + x] = v;
+    }
+  return out;
+}
+
+/** Square erosion by `r` pixels (separable min; outside the image counts as set). Returns a new mask. */
+export function erode(mask: Uint8Array, w: number, h: number, r: number): Uint8Array {
+  return dilate(
+    mask.map((v) => (v ? 0 : 1)),
+    w,
+    h,
+    r,
+  ).map((v) => 1 - v);
 }

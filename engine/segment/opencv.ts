@@ -24,6 +24,7 @@ export interface Cv {
   CV_64FC1: number;
   INTER_AREA: number;
   INTER_LINEAR: number;
+  INTER_NEAREST: number;
   GC_BGD: number;
   GC_FGD: number;
   GC_PR_BGD: number;

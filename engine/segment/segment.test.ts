@@ -1,7 +1,17 @@
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../errors.ts';
 import { maskIoU, opencvLoadMs, segmentByClicks, type ClickPoint, type RgbImage } from './index.ts';
-import { makeScene, shapeMask, type Shape } from './test-scenes.ts';
+import {
+  SVG_DEFS,
+  makeScene,
+  makeSvgScene,
+  shadedBallSvg,
+  shapeMask,
+  stripedBoxSvg,
+  type Shape,
+} from './test-scenes.ts';
 
 const W = 1000;
 const H = 1000;
@@ -106,7 +116,7 @@ describe('segmentByClicks (GrabCut)', () => {
     expect(maskIoU(r.mask, truth)).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('handles small photos (no downscale) and non-square ones', async () => {
+  it('handles small photos (upsampled) and non-square ones', async () => {
     const small = await makeScene(60, 40, [
       { kind: 'rect', x0: 15, y0: 10, x1: 45, y1: 30, colour: [240, 220, 60] },
     ]);
@@ -141,5 +151,92 @@ describe('segmentByClicks (GrabCut)', () => {
     await expect(
       segmentByClicks(single, [pos(5, 5)], { previous: new Uint8Array(10) }),
     ).rejects.toBeInstanceOf(UserError);
+  });
+});
+
+describe('segmentByClicks: one click selects a whole shaded or textured object', () => {
+  const sampleDir = fileURLToPath(new URL('../../resources/samples/test/', import.meta.url));
+
+  it('the bundled sample: a click anywhere on the shaded ball selects the ball; a second click adds the stand', async () => {
+    // 96×72: an orange ball, shaded with a bright highlight, on a blue stand, against a sky gradient.
+    const { data, info } = await sharp(`${sampleDir}photo.png`)
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const image: RgbImage = { rgb: new Uint8Array(data), width: info.width, height: info.height };
+    const m = await sharp(`${sampleDir}mask.png`).greyscale().raw().toBuffer();
+    const truth = Uint8Array.from(m, (v) => (v >= 128 ? 1 : 0));
+    // The ball alone: the truth minus the blue stand pixels.
+    const ball = truth.map((v, i) => (v && !(data[i * 3 + 2] > data[i * 3] + 40) ? 1 : 0));
+    expect(count(ball) / count(truth)).toBeGreaterThan(0.7);
+    let cx = 0;
+    let cy = 0;
+    truth.forEach((v, i) => {
+      cx += v * (i % info.width);
+      cy += v * Math.floor(i / info.width);
+    });
+    const centroid = pos(cx / count(truth), cy / count(truth));
+    // The centroid, the highlight, the shaded lower right.
+    for (const click of [centroid, pos(20, 45), pos(30, 55)]) {
+      const r = await segmentByClicks(image, [click]);
+      expect(maskIoU(r.mask, ball), `click (${click.x}, ${click.y})`).toBeGreaterThanOrEqual(0.9);
+    }
+    const both = await segmentByClicks(image, [centroid, pos(20, 68)]);
+    expect(maskIoU(both.mask, truth)).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('1 MP: a shaded ball with a specular highlight on a gradient, clicked on its light, mid or dark part', async () => {
+    const ball: Shape = { kind: 'disc', cx: 430, cy: 470, r: 260, colour: [0, 0, 0] };
+    const img = await makeSvgScene(
+      W,
+      H,
+      `${SVG_DEFS}<rect width="${W}" height="${H}" fill="url(#sky)"/>${shadedBallSvg(430, 470, 260)}`,
+    );
+    const truth = shapeMask(ball, W, H);
+    for (const click of [pos(352, 380), pos(430, 470), pos(580, 600)]) {
+      const r = await segmentByClicks(img, [click]);
+      expect(maskIoU(r.mask, truth), `click (${click.x}, ${click.y})`).toBeGreaterThanOrEqual(0.85);
+    }
+  });
+
+  it('1 MP: a ball cut by the frame', async () => {
+    const ball: Shape = { kind: 'disc', cx: 600, cy: 650, r: 480, colour: [0, 0, 0] };
+    const img = await makeSvgScene(
+      W,
+      H,
+      `${SVG_DEFS}<rect width="${W}" height="${H}" fill="url(#sky)"/>${shadedBallSvg(600, 650, 480)}`,
+    );
+    const r = await segmentByClicks(img, [pos(600, 600)]);
+    expect(maskIoU(r.mask, shapeMask(ball, W, H))).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('1 MP: a striped object, clicked on either stripe colour, and not the plain box it touches', async () => {
+    const stripes: Shape = { kind: 'rect', x0: 150, y0: 200, x1: 600, y1: 760, colour: [0, 0, 0] };
+    const box: Shape = { kind: 'rect', x0: 600, y0: 250, x1: 900, y1: 750, colour: [0, 0, 0] };
+    const img = await makeSvgScene(
+      W,
+      H,
+      `${SVG_DEFS}<rect width="${W}" height="${H}" fill="url(#wall)"/>` +
+        `<rect x="600" y="250" width="300" height="500" fill="#b03030"/>${stripedBoxSvg(150, 200, 450, 560)}`,
+    );
+    const truth = shapeMask(stripes, W, H);
+    for (const click of [pos(400, 480), pos(300, 700)]) {
+      const r = await segmentByClicks(img, [click]);
+      expect(maskIoU(r.mask, truth), `click (${click.x}, ${click.y})`).toBeGreaterThanOrEqual(0.85);
+    }
+    const r = await segmentByClicks(img, [pos(750, 500)]);
+    expect(maskIoU(r.mask, shapeMask(box, W, H))).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('1 MP: a shaded ball touching a plain box stays apart from it', async () => {
+    const ball: Shape = { kind: 'disc', cx: 400, cy: 520, r: 200, colour: [0, 0, 0] };
+    const img = await makeSvgScene(
+      W,
+      H,
+      `${SVG_DEFS}<rect width="${W}" height="${H}" fill="url(#sky)"/>` +
+        `<rect x="560" y="300" width="320" height="420" fill="#3050a8"/>${shadedBallSvg(400, 520, 200)}`,
+    );
+    const r = await segmentByClicks(img, [pos(400, 520)]);
+    expect(maskIoU(r.mask, shapeMask(ball, W, H))).toBeGreaterThanOrEqual(0.85);
   });
 });

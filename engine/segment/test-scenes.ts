@@ -55,3 +55,56 @@ export async function makeScene(width: number, height: number, shapes: Shape[], 
 }
 
 const clamp = (v: number) => Math.max(0, Math.min(255, Math.round(v)));
+
+/**
+ * A photo-like scene drawn from SVG (`body`: the elements inside <svg>, gradients in <defs>) with
+ * sharp, plus fixed-seed grey noise of ±`noise` and the same JPEG round trip as makeScene.
+ */
+export async function makeSvgScene(
+  width: number,
+  height: number,
+  body: string,
+  { noise = 10, seed = 1 }: { noise?: number; seed?: number } = {},
+): Promise<RgbImage> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${body}</svg>`;
+  const { data, info } = await sharp(Buffer.from(svg))
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.width !== width || info.height !== height) throw new Error('svg scene size');
+  let s = seed >>> 0;
+  for (let i = 0; i < width * height; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const v = (s / 4294967296 - 0.5) * 2 * noise;
+    for (let c = 0; c < 3; c++) data[i * 3 + c] = clamp(data[i * 3 + c] + v);
+  }
+  const jpeg = await sharp(data, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+  const out = await sharp(jpeg).removeAlpha().raw().toBuffer();
+  return { rgb: new Uint8Array(out.buffer, out.byteOffset, out.length), width, height };
+}
+
+/** SVG gradients and patterns for makeSvgScene bodies. */
+export const SVG_DEFS = `<defs>
+<linearGradient id="sky" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#8fb4d8"/><stop offset="1" stop-color="#e0d0b0"/></linearGradient>
+<linearGradient id="wall" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#d8d4cc"/><stop offset="1" stop-color="#9a958c"/></linearGradient>
+<radialGradient id="ball" cx="0.38" cy="0.35" r="0.75"><stop offset="0" stop-color="#f6c8a2"/><stop offset="0.5" stop-color="#dc6a2a"/><stop offset="1" stop-color="#6a2208"/></radialGradient>
+<radialGradient id="spec" cx="0.5" cy="0.5" r="0.5"><stop offset="0" stop-color="#fff" stop-opacity="1"/><stop offset="1" stop-color="#fff" stop-opacity="0"/></radialGradient>
+<pattern id="stripes" width="60" height="60" patternUnits="userSpaceOnUse" patternTransform="rotate(30)"><rect width="60" height="60" fill="#2a5fb0"/><rect width="30" height="60" fill="#e8d24a"/></pattern>
+<linearGradient id="shade" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.45"/></linearGradient>
+</defs>`;
+
+/** A ball: a disc shaded by a radial gradient (light upper left, dark lower right) with a specular highlight. */
+export function shadedBallSvg(cx: number, cy: number, r: number): string {
+  return (
+    `<circle cx="${cx}" cy="${cy}" r="${r}" fill="url(#ball)"/>` +
+    `<ellipse cx="${cx - 0.3 * r}" cy="${cy - 0.35 * r}" rx="${0.27 * r}" ry="${0.19 * r}" fill="url(#spec)"/>`
+  );
+}
+
+/** A box with diagonal yellow/blue stripes, shaded darker to the right. */
+export function stripedBoxSvg(x: number, y: number, width: number, height: number): string {
+  const r = `x="${x}" y="${y}" width="${width}" height="${height}"`;
+  return `<rect ${r} fill="url(#stripes)"/><rect ${r} fill="url(#shade)"/>`;
+}
