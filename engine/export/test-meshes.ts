@@ -1,4 +1,5 @@
 // Small closed meshes and a PLY splitter for the export tests (canonical z-up, inside [-0.5, 0.5]³).
+import { icosphere as sphere } from '../metrics/test-shapes.ts';
 import type { ExportMesh } from './mesh.ts';
 
 /** Unit cube, 8 shared corners, 12 outward CCW triangles, colour = corner position + 0.5. */
@@ -20,55 +21,9 @@ export function cube(): ExportMesh {
 
 /** Icosphere of radius 0.5 with `levels` subdivisions (20·4^levels faces), colour from position. */
 export function icosphere(levels: number): ExportMesh {
-  const t = (1 + Math.sqrt(5)) / 2;
-  const pts: number[][] = [
-    [-1, t, 0],
-    [1, t, 0],
-    [-1, -t, 0],
-    [1, -t, 0],
-    [0, -1, t],
-    [0, 1, t],
-    [0, -1, -t],
-    [0, 1, -t],
-    [t, 0, -1],
-    [t, 0, 1],
-    [-t, 0, -1],
-    [-t, 0, 1],
-  ].map((p) => norm(p));
-  // prettier-ignore
-  let faces = [
-    0, 11, 5, 0, 5, 1, 0, 1, 7, 0, 7, 10, 0, 10, 11, 1, 5, 9, 5, 11, 4, 11, 10, 2, 10, 7, 6, 7, 1, 8,
-    3, 9, 4, 3, 4, 2, 3, 2, 6, 3, 6, 8, 3, 8, 9, 4, 9, 5, 2, 4, 11, 6, 2, 10, 8, 6, 7, 9, 8, 1,
-  ];
-  for (let l = 0; l < levels; l++) {
-    const mid = new Map<string, number>();
-    const m = (a: number, b: number): number => {
-      const key = a < b ? `${a},${b}` : `${b},${a}`;
-      let i = mid.get(key);
-      if (i === undefined) {
-        i = pts.length;
-        pts.push(norm([0, 1, 2].map((k) => pts[a][k] + pts[b][k])));
-        mid.set(key, i);
-      }
-      return i;
-    };
-    const next: number[] = [];
-    for (let f = 0; f < faces.length; f += 3) {
-      const [a, b, c] = [faces[f], faces[f + 1], faces[f + 2]];
-      const ab = m(a, b),
-        bc = m(b, c),
-        ca = m(c, a);
-      next.push(a, ab, ca, b, bc, ab, c, ca, bc, ab, bc, ca);
-    }
-    faces = next;
-  }
-  const vertices = new Float32Array(pts.flatMap((p) => p.map((x) => x * 0.5)));
-  return { vertices, faces: new Uint32Array(faces), colors: vertices.map((x) => x + 0.5) };
-}
-
-function norm(p: number[]): number[] {
-  const l = Math.hypot(p[0], p[1], p[2]);
-  return p.map((x) => x / l);
+  const s = sphere(levels, 0.5);
+  const vertices = Float32Array.from(s.vertices);
+  return { vertices, faces: Uint32Array.from(s.faces), colors: vertices.map((x) => x + 0.5) };
 }
 
 /** Splits a PLY into header lines and the binary body. */
