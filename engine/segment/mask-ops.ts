@@ -137,21 +137,7 @@ export function colourRegion(
   tol: number,
   blocked?: Uint8Array,
 ): number[] {
-  let r0 = 0;
-  let g0 = 0;
-  let b0 = 0;
-  let n = 0;
-  for (let y = Math.max(0, cy - 1); y <= Math.min(h - 1, cy + 1); y++)
-    for (let x = Math.max(0, cx - 1); x <= Math.min(w - 1, cx + 1); x++) {
-      const p = (y * w + x) * 3;
-      r0 += rgb[p];
-      g0 += rgb[p + 1];
-      b0 += rgb[p + 2];
-      n++;
-    }
-  r0 /= n;
-  g0 /= n;
-  b0 /= n;
+  const [r0, g0, b0] = mean3x3(rgb, w, h, cx, cy);
   const tol2 = tol * tol;
   const rad2 = radius * radius;
   const seen = new Uint8Array(w * h);
@@ -506,27 +492,29 @@ export function floodToEdges(
   return out;
 }
 
+/** Mean colour of the 3×3 window around (x, y), clipped at the border. */
+function mean3x3(px: Pixels3, w: number, h: number, x: number, y: number): [number, number, number] {
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  let n = 0;
+  for (let yy = Math.max(0, y - 1); yy <= Math.min(h - 1, y + 1); yy++)
+    for (let xx = Math.max(0, x - 1); xx <= Math.min(w - 1, x + 1); xx++) {
+      const q = (yy * w + xx) * 3;
+      r += px[q];
+      g += px[q + 1];
+      b += px[q + 2];
+      n++;
+    }
+  return [r / n, g / n, b / n];
+}
+
 /** 3×3 box mean of a 3-channel image (the window is clipped at the border). */
 export function boxSmooth3(px: Pixels3, w: number, h: number): Float32Array {
   const out = new Float32Array(w * h * 3);
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      let cnt = 0;
-      for (let yy = Math.max(0, y - 1); yy <= Math.min(h - 1, y + 1); yy++)
-        for (let xx = Math.max(0, x - 1); xx <= Math.min(w - 1, x + 1); xx++) {
-          const q = (yy * w + xx) * 3;
-          r += px[q];
-          g += px[q + 1];
-          b += px[q + 2];
-          cnt++;
-        }
-      const o = (y * w + x) * 3;
-      out[o] = r / cnt;
-      out[o + 1] = g / cnt;
-      out[o + 2] = b / cnt;
+      out.set(mean3x3(px, w, h, x, y), (y * w + x) * 3);
     }
   return out;
 }
