@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../engine/cli/main.ts';
-import { SAMPLE_MASK, SAMPLE_PHOTO } from './support/paths.ts';
+import { SAMPLE_MASK, SAMPLE_PHOTO, TEST_PACK } from './support/paths.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fsam3d-compare-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,7 +17,8 @@ async function cli(argv: string[]) {
     .mockImplementation((c: string | Uint8Array) => (out.push(String(c)), true));
   const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   try {
-    return { code: await main(argv), out: out.join('') };
+    // The tiny test pack keeps these fast; the shipped default pack has its own test.
+    return { code: await main([...argv, '--pack', TEST_PACK]), out: out.join('') };
   } finally {
     o.mockRestore();
     e.mockRestore();
@@ -41,7 +42,7 @@ describe('fsam3d compare / bench', () => {
     ]);
     expect(code).toBe(0);
     expect(out).toMatch(/strategy\s+stage1 ms\s+stage2 ms.*F1@0\.05\s+vIoU\s+3D-IoU/);
-    expect(out).toMatch(/^photo\s+full\s.*1\.00×\s+44\s+38\s.*100\.0\s+1\.000\s+1\.000$/m);
+    expect(out).toMatch(/^photo\s+full\s.*1\.00×\s+44\s+38\s.*100\.0\s+1\.000\s+1\.000\s/m);
     expect(out).toMatch(/^photo\s+fast-sam3d\s.*\s17\s/m);
     expect(out).toMatch(/timings: single run each/);
     const json = JSON.parse(readFileSync(path.join(outDir, 'results.json'), 'utf8'));
@@ -83,6 +84,11 @@ describe('fsam3d compare / bench', () => {
       copyFileSync(SAMPLE_MASK, path.join(inputs, `${name}.mask.png`));
     }
     copyFileSync(path.join(dir, 'gt', 'photo.full.glb'), path.join(inputs, 'a.gt.glb'));
+    // A sample folder as in resources/samples counts as an input too.
+    mkdirSync(path.join(inputs, 'c'));
+    copyFileSync(SAMPLE_PHOTO, path.join(inputs, 'c', 'photo.png'));
+    copyFileSync(SAMPLE_MASK, path.join(inputs, 'c', 'mask.png'));
+    copyFileSync(path.join(dir, 'gt', 'photo.full.glb'), path.join(inputs, 'c', 'gt.glb'));
     const { code, out } = await cli([
       'bench',
       '--inputs',
@@ -96,8 +102,13 @@ describe('fsam3d compare / bench', () => {
     ]);
     expect(code).toBe(0);
     expect(out).toMatch(/F1 vs GT/);
-    expect(out).toMatch(/^a\s+full\s.*100\.0\s+1\.000\s*$/m);
+    expect(out).toMatch(/F1 vs GT\s+vIoU vs GT\s+sil IoU\s+closed\s+coloured$/m);
+    expect(out).toMatch(/^a\s+full\s.*100\.0\s+1\.000\s+0\.\d{3}\s+[01]\.00\s+[01]\.00$/m);
+    expect(out).toMatch(/^c\s+full\s.*100\.0\s+1\.000\s/m);
     expect(out).toMatch(/^mean\s+fast-sam3d\s/m);
+    const rows = JSON.parse(readFileSync(path.join(outDir, 'results.json'), 'utf8')).rows;
+    expect(rows.filter((r: { strategy: string }) => r.strategy === 'full')).toHaveLength(4); // a, b, c, mean
+    for (const r of rows) expect(r.output.silhouetteIoU).toBeGreaterThanOrEqual(0);
     expect(out).toMatch(/median of 2 interleaved repeats/);
   });
 

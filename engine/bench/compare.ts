@@ -2,7 +2,7 @@
 // full run (and against ground truth when given). Strategies are interleaved within every repeat so
 // machine noise spreads evenly; timings are medians with their spread reported.
 import type { Strategy } from '../accelerate/presets.ts';
-import { compareMeshes, poseBoxIoU } from '../metrics/index.ts';
+import { compareMeshes, isClosed, poseBoxIoU } from '../metrics/index.ts';
 import type { Pack } from '../pack/load.ts';
 import { SessionCache, type Provider } from '../pack/sessions.ts';
 import { runPipeline, type RunResult } from '../pipeline.ts';
@@ -22,8 +22,18 @@ export type StrategyRow = {
   tokens: { voxels: number; stage2Evaluated: number };
   vsFull: { cdL1: number; cdL2: number; f1: number; vIoU: number; boxIoU: number };
   vsTruth: { cdL1: number; cdL2: number; f1: number; vIoU: number } | null;
+  /** Output checks that need no reference: silhouette IoU against the input mask, a boundary-free
+   *  surface, vertex colours that vary (fractions of inputs in the per-strategy mean rows). */
+  output: { silhouetteIoU: number; closed: number; coloured: number };
   result: RunResult;
 };
+
+/** Vertex colours present and not all equal (a decoder that lost colour gives one flat value). */
+export function hasColour(mesh: Mesh): boolean {
+  const c = mesh.colors;
+  for (let i = 3; i < c.length; i++) if (Math.abs(c[i] - c[i % 3]) > 1 / 255) return true;
+  return false;
+}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -105,6 +115,11 @@ export async function compareStrategies(opts: {
         boxIoU: poseBoxIoU(res.mesh, res.pose, ref.mesh, ref.pose),
       },
       vsTruth: truth ? { cdL1: truth.cdL1, cdL2: truth.cdL2, f1: truth.f1, vIoU: truth.vIoU } : null,
+      output: {
+        silhouetteIoU: res.report.silhouette.iou,
+        closed: isClosed(res.mesh) ? 1 : 0,
+        coloured: hasColour(res.mesh) ? 1 : 0,
+      },
       result: res,
     };
   });

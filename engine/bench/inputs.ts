@@ -1,6 +1,7 @@
 // Benchmark inputs: a folder of photos, each with `<name>.mask.png` and optionally a ground-truth mesh
-// `<name>.gt.glb` (glTF y-up like our exports, any scale: shape metrics normalise each mesh).
-import { readdirSync } from 'node:fs';
+// `<name>.gt.glb` (glTF y-up like our exports, any scale: shape metrics normalise each mesh), and/or
+// sample folders as in resources/samples: `<name>/photo.*`, `<name>/mask.png`, optional `<name>/gt.glb`.
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { NodeIO } from '@gltf-transform/core';
 import { UserError } from '../errors.ts';
@@ -19,6 +20,19 @@ export async function readInputs(dir: string, zUpToYUp: Matrix3): Promise<BenchI
   }
   const inputs: BenchInput[] = [];
   for (const file of files.sort()) {
+    const sub = path.join(dir, file);
+    if (statSync(sub).isDirectory()) {
+      const inner = readdirSync(sub);
+      const photo = inner.find((f) => /^(photo|image)\.(png|jpe?g|webp|tiff?)$/i.test(f));
+      if (!photo || !inner.includes('mask.png')) continue;
+      inputs.push({
+        name: file,
+        image: path.join(sub, photo),
+        mask: path.join(sub, 'mask.png'),
+        truth: inner.includes('gt.glb') ? await readGlbMesh(path.join(sub, 'gt.glb'), zUpToYUp) : undefined,
+      });
+      continue;
+    }
     const m = PHOTO.exec(file);
     if (!m || /\.(mask|gt)$/i.test(m[1])) continue;
     const mask = files.find((f) => f.toLowerCase() === `${m[1].toLowerCase()}.mask.png`);
@@ -31,7 +45,10 @@ export async function readInputs(dir: string, zUpToYUp: Matrix3): Promise<BenchI
       truth: gt ? await readGlbMesh(path.join(dir, gt), zUpToYUp) : undefined,
     });
   }
-  if (!inputs.length) throw new UserError(`--inputs ${dir}: no photo with a matching <name>.mask.png`);
+  if (!inputs.length)
+    throw new UserError(
+      `--inputs ${dir}: no photo with a matching <name>.mask.png, and no <name>/photo.* + <name>/mask.png folder`,
+    );
   return inputs;
 }
 

@@ -22,6 +22,9 @@ const COLUMNS: [string, (r: StrategyRow) => string][] = [
   ['3D-IoU', (r) => f(r.vsFull.boxIoU, 3)],
   ['F1 vs GT', (r) => (r.vsTruth ? f(r.vsTruth.f1, 1) : '')],
   ['vIoU vs GT', (r) => (r.vsTruth ? f(r.vsTruth.vIoU, 3) : '')],
+  ['sil IoU', (r) => f(r.output.silhouetteIoU, 3)],
+  ['closed', (r) => f(r.output.closed, 2)],
+  ['coloured', (r) => f(r.output.coloured, 2)],
 ];
 
 export function formatTable(rows: StrategyRow[]): string {

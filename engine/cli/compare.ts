@@ -177,6 +177,11 @@ function summarise(rows: StrategyRow[]): StrategyRow[] {
           vIoU: mean(rs.map((r) => r.vsTruth!.vIoU)),
         }
       : null,
+    output: {
+      silhouetteIoU: mean(rs.map((r) => r.output.silhouetteIoU)),
+      closed: mean(rs.map((r) => r.output.closed)),
+      coloured: mean(rs.map((r) => r.output.coloured)),
+    },
   }));
 }
 
