@@ -2,11 +2,14 @@
 
     cd modeling && nice -n 10 /usr/bin/python3 -m nano.heldout --count 256 --out .cache/nano/heldout
 
+With --folders (the layout of resources/samples/):
+    cd modeling && /usr/bin/python3 -m nano.heldout --count 6 --folders --out ../resources/samples
+
 Writes, for seed HELDOUT_SEED_BASE + i: NAME.png (photo, no EXIF), NAME.mask.png, NAME.gt.glb (ground-truth
 mesh: the generator's corner sdf + colour on the fine cubes of the surface band, through the reference
 FlexiCubes at res 64, canonical z-up -> glTF y-up like the engine's GLB) and NAME.json (family, field of view,
 the layout in the canonical 60-degree camera and gauge the network learns: quaternion w,x,y,z, translation,
-scale).
+scale); with --folders, NAME/photo.png, NAME/mask.png, NAME/gt.glb and NAME/truth.json instead.
 """
 import argparse
 import json
@@ -82,16 +85,22 @@ def main():
     ap.add_argument("--start", type=int, default=0)
     ap.add_argument("--count", type=int, default=256)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--folders", action="store_true", help="one folder per sample, as in resources/samples")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     for i in range(args.start, args.start + args.count):
         seed = HELDOUT_SEED_BASE + i
         name = f"heldout-{i:04d}"
         s = make_sample(seed)
-        Image.fromarray(s["photo"]).save(os.path.join(args.out, name + ".png"))
-        Image.fromarray(s["mask"] * 255).save(os.path.join(args.out, name + ".mask.png"))
+        if args.folders:
+            name = f"synthetic-{i:02d}-{s['family']}"
+            os.makedirs(os.path.join(args.out, name), exist_ok=True)
+        path = (lambda f: os.path.join(args.out, name, f)) if args.folders else \
+            (lambda f: os.path.join(args.out, name + "." + f.replace("photo.", "").replace("truth.", "")))
+        Image.fromarray(s["photo"]).save(path("photo.png"))
+        Image.fromarray(s["mask"] * 255).save(path("mask.png"))
         v, f, c = gt_mesh(s)
-        write_glb(os.path.join(args.out, name + ".gt.glb"), v @ Y_UP, f, c)
+        write_glb(path("gt.glb"), v @ Y_UP, f, c)
         t = s["translation_canon"]
         k = C.LAYOUT_DEPTH / t[2]
         q = matrix_to_quaternion(torch.from_numpy(s["rotation"])).tolist()
@@ -99,7 +108,7 @@ def main():
                 "pose": {"quaternion": q, "translation": (t * k).tolist(), "scale": float(s["scale"] * k),
                          "rotation_rowform": s["rotation"].reshape(-1).tolist()},
                 "mesh": {"vertices": len(v), "faces": len(f)}}
-        with open(os.path.join(args.out, name + ".json"), "w") as fh:
+        with open(path("truth.json"), "w") as fh:
             json.dump(meta, fh, indent=1)
         print(name, s["family"], f"{len(v)} vertices, {len(f)} faces", flush=True)
 

@@ -1,0 +1,71 @@
+// The nano pack's procedural data generator (modeling/nano/data) is seeded and reproducible: the same seed
+// gives the same sample within a process, and regenerating a shipped synthetic sample from its held-out
+// seed gives back the committed photo, mask, ground truth and layout. Runs Debian's PyTorch (.ci/run
+// installs python3-torch); generating one sample takes well under a second.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readGlbMesh } from '../engine/bench/inputs.ts';
+import { REPO } from './support/paths.ts';
+
+const PYTHON = '/usr/bin/python3';
+const MODELING = path.join(REPO, 'modeling');
+const SAMPLES = path.join(REPO, 'resources', 'samples');
+const tmp = mkdtempSync(path.join(tmpdir(), 'fsam3d-nano-gen-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const python = (args: string[]) =>
+  execFileSync(PYTHON, args, {
+    cwd: MODELING,
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', PYTHONWARNINGS: 'ignore' },
+  });
+
+const pixels = async (file: string) => (await sharp(file).raw().toBuffer({ resolveWithObject: true })).data;
+const IDENTITY: [[number, number, number], [number, number, number], [number, number, number]] = [
+  [1, 0, 0],
+  [0, 1, 0],
+  [0, 0, 1],
+];
+
+describe('nano data generator', () => {
+  it('gives identical samples for one seed and different ones for another', () => {
+    const out = python([
+      '-c',
+      `import numpy as np
+from nano.data.sample import make_sample
+a, b, c = make_sample(7), make_sample(7), make_sample(8)
+keys = sorted(k for k, v in a.items() if isinstance(v, np.ndarray))
+print(len(keys), all(np.array_equal(a[k], b[k]) for k in keys), np.array_equal(a['photo'], c['photo']))`,
+    ]);
+    const [n, same, collide] = out.trim().split(' ');
+    expect(Number(n)).toBeGreaterThanOrEqual(5); // photo, mask, occupancy, sdf, colour, ...
+    expect(same).toBe('True');
+    expect(collide).toBe('False');
+  }, 60_000);
+
+  it('regenerates a shipped synthetic sample from its held-out seed', async () => {
+    const shipped = readdirSync(SAMPLES).filter((d) => d.startsWith('synthetic-'));
+    expect(shipped).toHaveLength(6);
+    const name = shipped.find((d) => d.startsWith('synthetic-02-'))!;
+    python(['-m', 'nano.heldout', '--start', '2', '--count', '1', '--folders', '--out', tmp]);
+    const [a, b] = [path.join(SAMPLES, name), path.join(tmp, name)];
+    expect((await pixels(path.join(b, 'mask.png'))).equals(await pixels(path.join(a, 'mask.png')))).toBe(true);
+    // PNG pixels may differ by one level where float rounding lands differently on another CPU.
+    const [p, q] = [await pixels(path.join(a, 'photo.png')), await pixels(path.join(b, 'photo.png'))];
+    expect(q.length).toBe(p.length);
+    let worst = 0;
+    for (let i = 0; i < p.length; i++) worst = Math.max(worst, Math.abs(p[i] - q[i]));
+    expect(worst).toBeLessThanOrEqual(1);
+    const [ta, tb] = [a, b].map((d) => JSON.parse(readFileSync(path.join(d, 'truth.json'), 'utf8')));
+    expect(tb.seed).toBe(ta.seed);
+    expect(tb.family).toBe(ta.family);
+    for (let i = 0; i < 3; i++) expect(tb.pose.translation[i]).toBeCloseTo(ta.pose.translation[i], 5);
+    const [ma, mb] = await Promise.all([a, b].map((d) => readGlbMesh(path.join(d, 'gt.glb'), IDENTITY)));
+    expect(mb.faces.length).toBe(ma.faces.length);
+    expect(mb.vertices.length).toBe(ma.vertices.length);
+  }, 60_000);
+});
