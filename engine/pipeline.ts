@@ -5,9 +5,9 @@ import { fullPolicy, type StepPolicy } from './accelerate/policy.ts';
 import { runDepth } from './depth/index.ts';
 import { throwIfAborted } from './errors.ts';
 import { occupiedCoords, pruneInterior } from './geometry/occupancy.ts';
-import { decodePose, type Pose } from './geometry/pose.ts';
+import { decodePose, focalRatio, toPhotoCamera, type Pose } from './geometry/pose.ts';
 import { loadImagePair, preprocess } from './image/index.ts';
-import { silhouetteIoU } from './metrics/silhouette.ts';
+import { resolveCamera, silhouetteIoU } from './metrics/silhouette.ts';
 import { readFile } from 'node:fs/promises';
 import { loadPack, type Pack } from './pack/load.ts';
 import { SessionCache, type Provider } from './pack/sessions.ts';
@@ -34,7 +34,10 @@ export type RunOptions = {
   seed?: number;
   provider?: Provider;
   threads?: number;
-  /** Field of view (degrees, long side) for the silhouette check; EXIF or 60° when absent. */
+  /**
+   * The photo's field of view (degrees, long side); EXIF FocalLengthIn35mmFilm, else 60°, when absent. Used by
+   * the silhouette check and, for packs that declare `pose.cameraFovDeg`, to move the layout into this camera.
+   */
   fovDeg?: number;
   /** Release each network after its stage so one is resident at a time (large packs). */
   lowMemory?: boolean;
@@ -155,13 +158,28 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     if (structure.coords.length === 0) {
       throw new Error('stage 1 produced no occupied voxels; try another seed or a tighter mask');
     }
-    const pose = decodePose(
+    const decodedPose = decodePose(
       { rot6d: s1.latent.rot6d, translation: s1.latent.translation, scale: s1.latent.scale },
       m.pose,
       images.sceneScale,
       images.sceneShift,
       structure.downsampleFactor,
     );
+    // The photo's camera, resolved once (override, else EXIF, else the default; all on the long side): the
+    // layout moves into it when the pack predicts layouts for a canonical camera, and the silhouette check
+    // looks through it.
+    const camera = resolveCamera(pair.mask.width, pair.mask.height, {
+      fovDeg: opts.fovDeg,
+      photo: opts.fovDeg === undefined ? await readFile(opts.image).catch(() => undefined) : undefined,
+    });
+    const packFov = m.pose.cameraFovDeg;
+    const pose = packFov === undefined ? decodedPose : toPhotoCamera(decodedPose, packFov, camera);
+    if (packFov !== undefined && packFov !== camera.fovDeg) {
+      notes.push(
+        `layout moved from the pack's ${packFov}° camera into the photo's ${fmtFov(camera.fovDeg)}° camera ` +
+          `(${camera.fovSource}): translation z × ${focalRatio(packFov, camera.fovDeg).toFixed(4)}`,
+      );
+    }
 
     const s2 = await timed('stage2', () =>
       sampleStage2({
@@ -185,16 +203,14 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
         : null;
     progress({ stage: 'decode', step: 1, of: 1 });
 
-    // How well the posed mesh covers the input mask from the photo's camera (EXIF field of view when the
-    // photo has one, else the documented default, or the caller's override).
+    // How well the posed mesh covers the input mask from the photo's camera (resolved above).
     const sil = silhouetteIoU({
       mesh: decoded.mesh,
       pose,
       mask: pair.mask.mask,
       width: pair.mask.width,
       height: pair.mask.height,
-      fovDeg: opts.fovDeg,
-      photo: opts.fovDeg === undefined ? await readFile(opts.image).catch(() => undefined) : undefined,
+      camera,
     });
 
     const report: RunReport = {
@@ -251,4 +267,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   } finally {
     if (!opts.sessions) await sessions.dispose();
   }
+}
+
+/** A field of view for a note: integers as is, others to 0.1°. */
+function fmtFov(deg: number): string {
+  return Number.isInteger(deg) ? String(deg) : deg.toFixed(1);
 }

@@ -1,6 +1,12 @@
-// The pipeline as a library: determinism per seed, progress reporting, cancellation.
+// The pipeline as a library: determinism per seed, progress reporting, cancellation, and the layout's
+// move from a pack's canonical camera into the photo's camera.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CancelledError } from '../engine/errors.ts';
+import { loadImagePair } from '../engine/image/index.ts';
+import { cameraFromFov, silhouetteIoU } from '../engine/metrics/silhouette.ts';
 import { loadPack } from '../engine/pack/load.ts';
 import { SessionCache } from '../engine/pack/sessions.ts';
 import { runPipeline, type Progress } from '../engine/pipeline.ts';
@@ -60,5 +66,65 @@ describe('pipeline', () => {
     // The shared sessions survive a cancelled run.
     const again = await runPipeline({ ...base });
     expect(again.mesh.faces.length).toBeGreaterThan(0);
+  });
+});
+
+describe('pack camera (pose.cameraFovDeg)', () => {
+  // The test pack with the field added (only manifest.json changes; the ONNX hashes stay valid).
+  const dir = mkdtempSync(path.join(tmpdir(), 'fsam3d-packcam-'));
+  cpSync(TEST_PACK, dir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  manifest.pose.cameraFovDeg = 60;
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  const camPack = loadPack(dir, { verifyHashes: true });
+  const camSessions = new SessionCache(camPack, { threads: 1 });
+  afterAll(async () => {
+    await camSessions.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const camBase = { ...base, pack: camPack, sessions: camSessions };
+
+  it('rescales translation z into the photo camera before the report and the silhouette metric', async () => {
+    expect(camPack.manifest.pose.cameraFovDeg).toBe(60);
+    const plain = await runPipeline({ ...base, fovDeg: 40 });
+    const moved = await runPipeline({ ...camBase, fovDeg: 40 });
+    const k = Math.tan(Math.PI / 6) / Math.tan((20 * Math.PI) / 180); // f_40°/f_60° on the same photo
+    expect(k).toBeCloseTo(1.5863, 4);
+    const [x0, y0, z0] = plain.report.pose.translation;
+    const [x1, y1, z1] = moved.report.pose.translation;
+    expect(Math.abs(z0)).toBeGreaterThan(1e-3);
+    expect(z1).toBeCloseTo(z0 * k, 10);
+    expect([x1, y1]).toEqual([x0, y0]);
+    expect(moved.report.pose.scale).toBe(plain.report.pose.scale);
+    expect(moved.report.pose.quaternion).toEqual(plain.report.pose.quaternion);
+    expect(moved.pose.translation).toEqual(moved.report.pose.translation); // the pose the export places
+    expect(Array.from(moved.mesh.vertices)).toEqual(Array.from(plain.mesh.vertices));
+    // the report says which camera and that the layout moved
+    expect(moved.report.silhouette).toMatchObject({ fovDeg: 40, fovSource: 'override' });
+    expect(moved.report.notes).toContain(
+      "layout moved from the pack's 60° camera into the photo's 40° camera (override): translation z × 1.5863",
+    );
+    expect(plain.report.notes.some((n) => n.startsWith('layout moved'))).toBe(false);
+    // the silhouette metric saw the moved pose through the 40° camera
+    const pair = await loadImagePair(SAMPLE_PHOTO, SAMPLE_MASK);
+    const { width, height } = pair.mask;
+    const sil = silhouetteIoU({
+      mesh: moved.mesh,
+      pose: moved.pose,
+      mask: pair.mask.mask,
+      width,
+      height,
+      camera: cameraFromFov(width, height, 40),
+    });
+    expect(moved.report.silhouette.iou).toBe(sil.iou);
+  });
+
+  it('leaves the layout alone when the photo camera is the pack camera', async () => {
+    // The sample PNG has no EXIF: the default 60° camera, the same as the pack's.
+    const plain = await runPipeline({ ...base });
+    const same = await runPipeline({ ...camBase });
+    expect(same.report.silhouette).toMatchObject({ fovDeg: 60, fovSource: 'default' });
+    expect(same.report.pose).toEqual(plain.report.pose);
+    expect(same.report.notes.some((n) => n.startsWith('layout moved'))).toBe(false);
   });
 });

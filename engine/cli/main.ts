@@ -20,7 +20,7 @@ Without --pack the bundled pack (${path.relative(process.cwd(), defaultPackDir()
 
 /** The pack shipped with the repository, found relative to this file rather than the working folder. */
 export function defaultPackDir(): string {
-  return fileURLToPath(new URL('../../resources/packs/test', import.meta.url));
+  return fileURLToPath(new URL('../../resources/models/nano', import.meta.url));
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -139,3 +139,33 @@ export function applyPose(vertices: Float32Array, pose: Pose): Float32Array {
   }
   return out;
 }
+
+/**
+ * Focal ratio f_photo / f_pack between two pinhole cameras on the same image, each with its field of view
+ * across the long side L (f = (L/2)/tan(fov/2)); L cancels, so the ratio depends on the two angles only.
+ */
+export function focalRatio(packFovDeg: number, photoFovDeg: number): number {
+  for (const fov of [packFovDeg, photoFovDeg])
+    if (!(fov > 0 && fov < 180))
+      throw new RangeError(`field of view must be in (0, 180) degrees, got ${fov}`);
+  if (packFovDeg === photoFovDeg) return 1;
+  return Math.tan((packFovDeg * Math.PI) / 360) / Math.tan((photoFovDeg * Math.PI) / 360);
+}
+
+/**
+ * A layout predicted for a pack's canonical camera (field of view `packFovDeg` on the long side; the manifest's
+ * `pose.cameraFovDeg`) moved into the photo's real camera: t_z ← t_z·f_photo/f_pack, rotation, t_x, t_y and
+ * scale unchanged. The object's centre keeps its pixel (u − cx = −f·x/z: f and z scale together) and its
+ * apparent size f·s/z stays the same; only the object's own perspective foreshortening changes. Returns a new
+ * pose (a copy when the two fields of view are equal).
+ */
+export function toPhotoCamera(pose: Pose, packFovDeg: number, photoCamera: { fovDeg: number }): Pose {
+  const k = focalRatio(packFovDeg, photoCamera.fovDeg);
+  const [tx, ty, tz] = pose.translation;
+  return {
+    rotation: [...pose.rotation],
+    quaternion: [...pose.quaternion],
+    translation: [tx, ty, tz * k],
+    scale: pose.scale,
+  };
+}

@@ -1,4 +1,5 @@
-// What the studio can offer: model packs (built in under resources/packs, plus the user's folders) and
+// What the studio can offer: model packs (built in under resources/models and resources/packs, plus the
+// user's folders) and
 // sample photos (resources/samples/<name>/ with a photo and optionally mask.*, or loose images).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -22,7 +23,7 @@ function subdirs(dir: string): string[] {
 }
 
 /** Packs in built-in folders first, then the user's; a folder is a pack or a folder of packs. */
-export function findPacks(builtInRoot: string, userDirs: string[], warn: (m: string) => void): PackEntry[] {
+export function findPacks(builtInRoots: string[], userDirs: string[], warn: (m: string) => void): PackEntry[] {
   const out: PackEntry[] = [];
   const add = (dir: string, builtIn: boolean) => {
     let pack: Pack;
@@ -40,7 +41,8 @@ export function findPacks(builtInRoot: string, userDirs: string[], warn: (m: str
     }
     out.push({ id: m.id, name: m.name, dir, builtIn, description: m.description, pack });
   };
-  for (const d of subdirs(builtInRoot)) if (existsSync(path.join(d, 'manifest.json'))) add(d, true);
+  for (const root of builtInRoots)
+    for (const d of subdirs(root)) if (existsSync(path.join(d, 'manifest.json'))) add(d, true);
   for (const raw of userDirs) {
     const dir = path.resolve(raw);
     if (existsSync(path.join(dir, 'manifest.json'))) add(dir, false);

@@ -90,15 +90,21 @@ export class EngineService {
   }
 
   private packs(): PackEntry[] {
-    return findPacks(path.join(this.resources, 'packs'), this.settings.value.packDirs, this.warn);
+    // models/: the packs an installed app ships (the nano pack); packs/: development packs (the tiny
+    // random-weight test pack), present in a checkout only.
+    return findPacks(
+      [path.join(this.resources, 'models'), path.join(this.resources, 'packs')],
+      this.settings.value.packDirs,
+      this.warn,
+    );
   }
 
   /** Settings with the active pack resolved: the saved one if it still exists, else the CLI's default
-   *  pack (resources/packs/test), else the first one found. */
+   *  pack (resources/models/nano), else the first one found. */
   private effectiveSettings(packs: PackEntry[]): Api.Settings {
     const s = this.settings.value;
     if (!packs.some((p) => p.id === s.activePack)) {
-      const fallback = path.join(this.resources, 'packs', 'test');
+      const fallback = path.join(this.resources, 'models', 'nano');
       s.activePack = (packs.find((p) => p.dir === fallback) ?? packs[0])?.id ?? '';
     }
     return s;

@@ -106,6 +106,16 @@ export const ManifestSchema = z.object({
     convention: z.literal('ScaleShiftInvariant'),
     rot6dMean: z.array(z.number()).length(6),
     rot6dStd: z.array(z.number()).length(6),
+    /**
+     * The camera the layout is predicted in: a pinhole with this field of view across the photo's long side
+     * (degrees). The host rescales translation z into the photo's camera (geometry/pose.ts toPhotoCamera).
+     * Absent: the layout is metric / camera-agnostic (SAM 3D with depth) and is used as decoded.
+     */
+    cameraFovDeg: z
+      .number({ error: 'need a number: degrees of field of view across the long side, 1 to 179' })
+      .min(1, { error: 'need a field of view between 1 and 179 degrees (across the long side)' })
+      .max(179, { error: 'need a field of view between 1 and 179 degrees (across the long side)' })
+      .optional(),
   }),
   slat: z.object({
     res: z.number().int().positive(),

@@ -75,8 +75,11 @@ def main():
         meta.append(m)
         if args.sheet:
             keep.append({"photo": s["photo"], "mask": s["mask"]})
-    np.savez_compressed(args.out, meta=np.frombuffer(json.dumps(meta).encode(), np.uint8),
+    # Temp file + rename: an interrupted run leaves no half shard that a resumed train_all.sh would skip.
+    tmp = args.out + ".tmp.npz"
+    np.savez_compressed(tmp, meta=np.frombuffer(json.dumps(meta).encode(), np.uint8),
                         **{k: np.stack(v) for k, v in arrays.items()})
+    os.replace(tmp, args.out)
     dt = time.time() - t0
     print(f"wrote {args.out}: {args.count} samples in {dt:.1f} s ({dt / args.count:.2f} s/sample), "
           f"{os.path.getsize(args.out) / 1e6:.1f} MB")
