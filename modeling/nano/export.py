@@ -83,7 +83,7 @@ def manifest_constants(stats, label):
             "occupancyThreshold": 0, "pruneInterior": False, "maxVoxels": 16000, "downsampleFactor": 2,
         },
         "pose": {"convention": "ScaleShiftInvariant", "rot6dMean": stats.get("rot6d_mean", REF_ROT6D_MEAN),
-                 "rot6dStd": stats.get("rot6d_std", REF_ROT6D_STD)},
+                 "rot6dStd": stats.get("rot6d_std", REF_ROT6D_STD), "cameraFovDeg": C.DEFAULT_FOV_DEG},
         "slat": {
             "res": C.SLAT_RES, "latentChannels": C.SLAT_CHANNELS, "poolFactor": 2, "poolMeanIncludeSelf": True,
             "sampler": {"steps": 25, "rescaleT": 1, "timeScale": 1000,
