@@ -51,6 +51,8 @@ export async function compareStrategies(opts: {
   threads?: number;
   onRun?: (strategy: string, repeat: number) => void;
   sessions?: SessionCache;
+  /** Start with one untimed run (default true); a caller that reuses warm sessions can skip it. */
+  warmUp?: boolean;
 }): Promise<StrategyRow[]> {
   const sessions =
     opts.sessions ?? new SessionCache(opts.pack, { provider: opts.provider, threads: opts.threads });
@@ -69,7 +71,7 @@ export async function compareStrategies(opts: {
     });
   try {
     // One untimed run creates every session, so no strategy pays for model loading.
-    await once(opts.strategies[0]);
+    if (opts.warmUp ?? true) await once(opts.strategies[0]);
     for (let r = 0; r < repeat; r++) {
       for (const s of opts.strategies) {
         opts.onRun?.(s.name, r);

@@ -95,8 +95,9 @@ export async function compareCommand(
   });
   const rows: StrategyRow[] = [];
   try {
-    for (const input of inputs) {
+    for (const [i, input] of inputs.entries()) {
       const got = await compareStrategies({
+        warmUp: i === 0, // the sessions stay warm across inputs
         input,
         pack,
         strategies,
