@@ -120,7 +120,7 @@ describeBrowser(
       await page.goto(studio.url);
       await engineReady();
       expect(page.url()).not.toContain('token=');
-      expect(await text('engine-status')).toMatch(/test pack/i);
+      expect(await text('engine-status')).toMatch(/nano/i); // the shipped default pack
     });
 
     it('opens the sample; a click on the object makes a mask', async () => {

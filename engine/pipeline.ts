@@ -39,6 +39,8 @@ export type RunOptions = {
    * the silhouette check and, for packs that declare `pose.cameraFovDeg`, to move the layout into this camera.
    */
   fovDeg?: number;
+  /** EXIF FocalLengthIn35mmFilm already read by the caller (a host that re-encodes the photo loses EXIF). */
+  focal35mm?: number;
   /** Release each network after its stage so one is resident at a time (large packs). */
   lowMemory?: boolean;
   /** Decode Gaussians too when the pack has a Gaussian decoder. */
@@ -170,7 +172,11 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     // looks through it.
     const camera = resolveCamera(pair.mask.width, pair.mask.height, {
       fovDeg: opts.fovDeg,
-      photo: opts.fovDeg === undefined ? await readFile(opts.image).catch(() => undefined) : undefined,
+      focal35mm: opts.focal35mm,
+      photo:
+        opts.fovDeg === undefined && opts.focal35mm === undefined
+          ? await readFile(opts.image).catch(() => undefined)
+          : undefined,
     });
     const packFov = m.pose.cameraFovDeg;
     const pose = packFov === undefined ? decodedPose : toPhotoCamera(decodedPose, packFov, camera);

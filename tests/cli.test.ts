@@ -25,8 +25,10 @@ async function cli(...argv: string[]): Promise<{ code: number; err: string }> {
   }
 }
 
+// The tiny test pack keeps these fast (a later --pack in `extra` wins); the shipped default pack is run in
+// tests/nano-pack.test.ts.
 const run = (image: string, mask: string, ...extra: string[]) =>
-  cli('run', '--image', image, '--mask', mask, '--out', f('out.glb'), '--quiet', ...extra);
+  cli('run', '--pack', TEST_PACK, '--image', image, '--mask', mask, '--out', f('out.glb'), '--quiet', ...extra);
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'fsam3d-cli-'));

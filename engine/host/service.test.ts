@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { NodeIO } from '@gltf-transform/core';
 import { validateBytes } from 'gltf-validator';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hello, RunResult } from '../../renderer/src/client/api.ts';
 import { autoProviders } from '../pack/sessions.ts';
@@ -38,6 +39,8 @@ beforeAll(async () => {
     settingsDir,
   });
   hello = await service.hello();
+  // The shipped nano pack is the default; these tests run on the tiny test pack to stay fast.
+  await service.updateSettings({ activePack: 'test-tiny' });
   sample = await service.openSample('test');
   full = await service.runJob({
     imageId: sample.imageId,
@@ -64,6 +67,7 @@ afterAll(async () => {
 describe('EngineService on the bundled test pack', () => {
   it('says hello with packs, samples, strategies and providers', () => {
     expect(hello.packs).toContainEqual(expect.objectContaining({ id: 'test-tiny', builtIn: true }));
+    expect(hello.packs[0]).toMatchObject({ id: 'nano', builtIn: true }); // resources/models first
     expect(hello.samples).toContainEqual({ name: 'test', width: 96, height: 72 });
     expect(hello.strategies.map((s) => s.name)).toEqual(
       expect.arrayContaining(['full', 'fast-sam3d', 'taylorseer']),
@@ -74,7 +78,7 @@ describe('EngineService on the bundled test pack', () => {
     expect(stride).toMatchObject({ value: 3, min: 1, step: 1 });
     expect(stride.help.length).toBeGreaterThan(10);
     expect(hello.providers).toContain('cpu');
-    expect(hello.settings.activePack).toBe('test-tiny');
+    expect(hello.settings.activePack).toBe('nano');
   });
 
   it("runs on provider 'auto' by default and reports what each stage used; a CPU fallback is info", () => {
@@ -130,6 +134,28 @@ describe('EngineService on the bundled test pack', () => {
     expect(last.coords.length % 3).toBe(0);
     expect(last.coords.length).toBeGreaterThan(0);
     expect(Math.max(...last.coords)).toBeLessThan(last.res);
+  });
+
+  it("keeps an upload's EXIF focal length for the run's camera (the PNG it hands the pipeline has none)", async () => {
+    const photo = path.resolve('resources/samples/test/photo.png');
+    const jpeg = await sharp(photo)
+      .jpeg()
+      .withExif({ IFD2: { FocalLengthIn35mmFilm: '26' } })
+      .toBuffer();
+    const ref = await service.openImage('phone.jpg', new Uint8Array(jpeg));
+    const r = await service.runJob({
+      imageId: ref.imageId,
+      mask: sample.mask!,
+      strategy: 'full',
+      knobs: {},
+      seed: 0,
+    });
+    const sil = r.report.silhouette as { fovDeg: number; fovSource: string };
+    expect(sil.fovSource).toBe('exif');
+    expect(sil.fovDeg).toBeCloseTo(
+      2 * Math.atan((21.633 * 96) / Math.hypot(96, 72) / 26) * (180 / Math.PI),
+      1,
+    );
   });
 
   it('compares two runs with per-vertex distances', () => {

@@ -231,6 +231,7 @@ export class EngineService {
         try {
           const r = await runPipeline({
             image: await imagePng(img),
+            focal35mm: img.focal35mm,
             mask: maskPath,
             pack: entry.pack,
             seed: req.seed,
