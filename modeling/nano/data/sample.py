@@ -297,8 +297,15 @@ def surface_voxels(sdf_grid, res=OCC_RES):
 def make_sample(seed, image_size=IMAGE_SIZE):
     """Deterministic in `seed`. Retries the pose/camera draw until the object fits inside the photo."""
     rng = np.random.default_rng(seed)
-    family, parts = SH.random_shape(rng)
-    fn = normalise(parts)
+    for _ in range(10):
+        family, parts = SH.random_shape(rng)
+        try:
+            fn = normalise(parts)
+            break
+        except ValueError:  # a CSG subtraction can carve the whole shape away: draw another (same rng)
+            continue
+    else:
+        raise RuntimeError(f"seed {seed}: ten empty shapes in a row")
     pts = corner_points()
     sdf, mat = eval_banded(fn)
     mats = random_materials(rng)
