@@ -33,6 +33,14 @@ STAGES = {
     "ss_flow": ["ss_condition", "ss_denoiser"],
     "slat_flow": ["slat_condition", "slat_denoiser"],
 }
+# The shard arrays each stage reads (the fine sdf/colour grids only where the mesh decoder is trained).
+_IMAGES = ["image_crop", "image_full", "mask_crop", "mask_full"]
+STAGE_KEYS = {
+    "ss_vae": ["occupancy"],
+    "slat_ae": ["occupancy", "sdf_q", "colour"],
+    "ss_flow": _IMAGES + ["occupancy", "rotation", "translation", "translation_canon", "scale"],
+    "slat_flow": _IMAGES + ["occupancy"],
+}
 DEFAULTS = {  # batch, lr
     "ss_vae": (16, 2e-3), "slat_ae": (4, 1e-3), "ss_flow": (16, 3e-4), "slat_flow": (4, 3e-4),
 }
@@ -225,7 +233,7 @@ def main():
     batch, lr = args.batch or batch, args.lr or lr
     out_dir = os.path.join(args.run, args.stage)
     os.makedirs(out_dir, exist_ok=True)
-    data = Shards(args.shards)
+    data = Shards(args.shards, STAGE_KEYS[args.stage])
     torch.manual_seed(args.seed + list(STAGES).index(args.stage))
     m = nets.build_all()
     names = STAGES[args.stage]
