@@ -36,7 +36,7 @@ STAGES = {
 # The shard arrays each stage reads (the fine sdf/colour grids only where the mesh decoder is trained).
 _IMAGES = ["image_crop", "image_full", "mask_crop", "mask_full"]
 STAGE_KEYS = {
-    "ss_vae": ["occupancy"],
+    "ss_vae": ["occupancy", "rotation"],  # rotation: the rot6d statistics written at the end
     "slat_ae": ["occupancy", "sdf_q", "colour"],
     "ss_flow": _IMAGES + ["occupancy", "rotation", "translation", "translation_canon", "scale"],
     "slat_flow": _IMAGES + ["occupancy"],
