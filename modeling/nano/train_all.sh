@@ -8,7 +8,7 @@
 # (a capped stage stops early and says so in done.json). Override with SS_VAE_STEPS=... SS_VAE_MIN=... etc.
 set -euo pipefail
 RUN=$(realpath -m "${1:?usage: train_all.sh RUN_DIR [PACK_OUT]}")
-PACK_OUT=${2:-$RUN/pack}
+PACK_OUT=$(realpath -m "${2:-$RUN/pack}")
 cd "$(dirname "$0")/.."            # modeling/
 PY="nice -n 10 /usr/bin/python3"
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
