@@ -15,7 +15,8 @@ import { PROVIDERS, SessionCache, type Provider } from '../pack/sessions.ts';
 import { knobValues, strategyOptions, STRATEGY_USAGE } from './strategy-args.ts';
 
 export const COMPARE_USAGE = `usage: fsam3d compare --image PHOTO --mask MASK [--truth GT.glb] [common options]
-       fsam3d bench --inputs DIR [common options]     (DIR: NAME.png + NAME.mask.png [+ NAME.gt.glb])
+       fsam3d bench --inputs DIR [common options]
+         (DIR: NAME.png + NAME.mask.png [+ NAME.gt.glb], or folders NAME/photo.*, NAME/mask.png [, NAME/gt.glb])
 common: [--strategies full,fast-sam3d,...] [--pack DIR] [--seed N] [--repeat N] [--out-dir DIR]
         [--glb] [--ep cpu|auto|cuda|...] [--threads N] [knob flags]
 strategies: ${STRATEGY_NAMES.join(', ')}
