@@ -1,5 +1,13 @@
 // `fsam3d compare` and `fsam3d bench` on the bundled pack: table, files and ground-truth columns.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -110,6 +118,33 @@ describe('fsam3d compare / bench', () => {
     expect(rows.filter((r: { strategy: string }) => r.strategy === 'full')).toHaveLength(4); // a, b, c, mean
     for (const r of rows) expect(r.output.silhouetteIoU).toBeGreaterThanOrEqual(0);
     expect(out).toMatch(/median of 2 interleaved repeats/);
+  });
+
+  it('bench reports an input that fails and keeps the others', async () => {
+    const inputs = path.join(dir, 'inputs-failing');
+    mkdirSync(inputs, { recursive: true });
+    copyFileSync(SAMPLE_PHOTO, path.join(inputs, 'good.png'));
+    copyFileSync(SAMPLE_MASK, path.join(inputs, 'good.mask.png'));
+    writeFileSync(path.join(inputs, 'broken.png'), 'not a png');
+    copyFileSync(SAMPLE_MASK, path.join(inputs, 'broken.mask.png'));
+    const outDir = path.join(dir, 'bench-failing');
+    const { code, out } = await cli([
+      'bench',
+      '--inputs',
+      inputs,
+      '--strategies',
+      'full',
+      '--repeat',
+      '1',
+      '--out-dir',
+      outDir,
+    ]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^good\s+full\s/m);
+    expect(out).toMatch(/^failed \(left out of the means\): broken: /m);
+    const json = JSON.parse(readFileSync(path.join(outDir, 'results.json'), 'utf8'));
+    expect(json.failed.map((f: { input: string }) => f.input)).toEqual(['broken']);
+    expect(json.rows.map((r: { input: string }) => r.input)).toEqual(['good']);
   });
 
   it('rejects a bad strategy list with exit 2', async () => {

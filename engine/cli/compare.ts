@@ -95,18 +95,29 @@ export async function compareCommand(
     onWarning: (m) => process.stderr.write(`fsam3d: warning: ${m}\n`),
   });
   const rows: StrategyRow[] = [];
+  const failed: { input: string; error: string }[] = [];
   try {
     for (const [i, input] of inputs.entries()) {
-      const got = await compareStrategies({
-        warmUp: i === 0, // the sessions stay warm across inputs
-        input,
-        pack,
-        strategies,
-        seed: int('seed', 0),
-        repeat,
-        sessions,
-        onRun: (s, r) => process.stderr.write(`${input.name}: ${s} (repeat ${r + 1}/${repeat})\n`),
-      });
+      let got: StrategyRow[];
+      try {
+        got = await compareStrategies({
+          warmUp: i === 0, // the sessions stay warm across inputs
+          input,
+          pack,
+          strategies,
+          seed: int('seed', 0),
+          repeat,
+          sessions,
+          onRun: (s, r) => process.stderr.write(`${input.name}: ${s} (repeat ${r + 1}/${repeat})\n`),
+        });
+      } catch (e) {
+        // One input the model cannot reconstruct (e.g. no occupied voxels) must not lose the others'
+        // results; it is reported after the table, in results.json, and left out of the means.
+        if (command !== 'bench') throw e;
+        failed.push({ input: input.name, error: (e as Error).message.split('\n')[0] });
+        process.stderr.write(`fsam3d: warning: ${input.name} failed: ${failed.at(-1)!.error}\n`);
+        continue;
+      }
       rows.push(...got);
       if (values.glb) {
         for (const row of got) {
@@ -120,10 +131,13 @@ export async function compareCommand(
     await sessions.dispose();
   }
 
+  if (!rows.length)
+    throw new UserError(`every input failed; first: ${failed[0]?.input}: ${failed[0]?.error}`);
   const summary = summarise(rows);
   const note = noiseNote(rows, repeat);
-  process.stdout.write(`${formatTable([...rows, ...summary])}\n${note}\n`);
-  const meta = { command, pack: pack.manifest.id, repeat, note, machine: machine() };
+  const failures = failed.map((f) => `failed (left out of the means): ${f.input}: ${f.error}\n`).join('');
+  process.stdout.write(`${formatTable([...rows, ...summary])}\n${failures}${note}\n`);
+  const meta = { command, pack: pack.manifest.id, repeat, note, failed, machine: machine() };
   await atomicWrite(path.join(outDir, 'results.json'), toJson([...rows, ...summary], meta));
   await atomicWrite(path.join(outDir, 'results.csv'), toCsv([...rows, ...summary]));
   const points = (summary.length ? summary : rows).map((r) => ({
