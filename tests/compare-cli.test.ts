@@ -11,27 +11,15 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../engine/cli/main.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './support/cli.ts';
 import { SAMPLE_MASK, SAMPLE_PHOTO, TEST_PACK } from './support/paths.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fsam3d-compare-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(argv: string[]) {
-  const out: string[] = [];
-  const o = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((c: string | Uint8Array) => (out.push(String(c)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    // The tiny test pack keeps these fast; the shipped default pack has its own test.
-    return { code: await main([...argv, '--pack', TEST_PACK]), out: out.join('') };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+// The tiny test pack keeps these fast; the shipped default pack has its own test.
+const cli = (argv: string[]) => runCli([...argv, '--pack', TEST_PACK]);
 
 describe('fsam3d compare / bench', () => {
   it('compare prints the table and writes JSON, CSV, the Pareto plot and GLBs', async () => {

@@ -10,11 +10,12 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { NodeIO } from '@gltf-transform/core';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readGlbMesh } from '../engine/bench/inputs.ts';
-import { defaultPackDir, main } from '../engine/cli/main.ts';
+import { defaultPackDir } from '../engine/cli/main.ts';
 import { compareMeshes, isClosed } from '../engine/metrics/index.ts';
 import { loadPack } from '../engine/pack/load.ts';
+import { runCli } from './support/cli.ts';
 import { REPO } from './support/paths.ts';
 
 const PACK = path.join(REPO, 'resources', 'models', 'nano');
@@ -24,24 +25,7 @@ const REAL = 'dahlia'; // measured: silhouette 0.774
 const dir = mkdtempSync(path.join(tmpdir(), 'fsam3d-nano-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
-    out.push(String(c));
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => {
-    err.push(String(c));
-    return true;
-  });
-  try {
-    return { code: await main(argv), out: out.join(''), err: err.join('') };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = runCli;
 
 const photoOf = (sample: string) =>
   path.join(
