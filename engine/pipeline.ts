@@ -8,7 +8,6 @@ import { occupiedCoords, pruneInterior } from './geometry/occupancy.ts';
 import { decodePose, focalRatio, toPhotoCamera, type Pose } from './geometry/pose.ts';
 import { loadImagePair, preprocess } from './image/index.ts';
 import { resolveCamera, silhouetteIoU } from './metrics/silhouette.ts';
-import { readFile } from 'node:fs/promises';
 import { loadPack, type Pack } from './pack/load.ts';
 import { SessionCache, type Provider } from './pack/sessions.ts';
 import type { RunReport, StageTiming } from './report.ts';
@@ -39,7 +38,7 @@ export type RunOptions = {
    * the silhouette check and, for packs that declare `pose.cameraFovDeg`, to move the layout into this camera.
    */
   fovDeg?: number;
-  /** EXIF FocalLengthIn35mmFilm already read by the caller (a host that re-encodes the photo loses EXIF). */
+  /** EXIF FocalLengthIn35mmFilm of the original photo, when `image` is a re-encoded copy without EXIF. */
   focal35mm?: number;
   /** Release each network after its stage so one is resident at a time (large packs). */
   lowMemory?: boolean;
@@ -172,11 +171,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     // looks through it.
     const camera = resolveCamera(pair.mask.width, pair.mask.height, {
       fovDeg: opts.fovDeg,
-      focal35mm: opts.focal35mm,
-      photo:
-        opts.fovDeg === undefined && opts.focal35mm === undefined
-          ? await readFile(opts.image).catch(() => undefined)
-          : undefined,
+      focal35mm: opts.focal35mm ?? pair.image.focal35mm,
     });
     const packFov = m.pose.cameraFovDeg;
     const pose = packFov === undefined ? decodedPose : toPhotoCamera(decodedPose, packFov, camera);

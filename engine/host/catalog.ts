@@ -23,7 +23,11 @@ function subdirs(dir: string): string[] {
 }
 
 /** Packs in built-in folders first, then the user's; a folder is a pack or a folder of packs. */
-export function findPacks(builtInRoots: string[], userDirs: string[], warn: (m: string) => void): PackEntry[] {
+export function findPacks(
+  builtInRoots: string[],
+  userDirs: string[],
+  warn: (m: string) => void,
+): PackEntry[] {
   const out: PackEntry[] = [];
   const add = (dir: string, builtIn: boolean) => {
     let pack: Pack;

@@ -7,7 +7,6 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { UserError } from '../errors.ts';
 import { decodeImage, decodeMask, type DecodedImage } from '../image/index.ts';
-import { exifFocal35mm } from '../metrics/silhouette.ts';
 
 export type HostImage = {
   imageId: string;
@@ -16,8 +15,6 @@ export type HostImage = {
   dir: string;
   /** Lossless PNG of `decoded`, written on first use. */
   png: Promise<string> | null;
-  /** The upload's EXIF FocalLengthIn35mmFilm (the PNG copy has no EXIF): the photo's camera. */
-  focal35mm?: number;
 };
 
 /** Runs `fn` on a temp copy of `bytes`, naming the upload instead of the temp path in user errors. */
@@ -53,8 +50,7 @@ export async function decodeImageBytes(
   await mkdir(own, { recursive: true });
   try {
     const decoded = await withTempFile(path.join(own, 'upload'), name, bytes, decodeImage);
-    const focal35mm = exifFocal35mm(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    return { imageId, name, decoded, dir: own, png: null, focal35mm };
+    return { imageId, name, decoded, dir: own, png: null };
   } catch (e) {
     await rm(own, { recursive: true, force: true });
     throw e;

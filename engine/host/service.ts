@@ -231,7 +231,7 @@ export class EngineService {
         try {
           const r = await runPipeline({
             image: await imagePng(img),
-            focal35mm: img.focal35mm,
+            focal35mm: img.decoded.focal35mm, // the PNG copy has no EXIF
             mask: maskPath,
             pack: entry.pack,
             seed: req.seed,

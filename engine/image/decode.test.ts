@@ -133,6 +133,16 @@ afterAll(() => {
 });
 
 describe('decodeImage', () => {
+  it("reads the photo's EXIF 35 mm-equivalent focal length, if any", async () => {
+    const file = p('focal.jpg');
+    await sharp({ create: { width: 6, height: 4, channels: 3, background: '#808080' } })
+      .jpeg()
+      .withExif({ IFD2: { FocalLengthIn35mmFilm: '26' } })
+      .toFile(file);
+    expect((await decodeImage(file)).focal35mm).toBe(26);
+    expect((await decodeImage(p('grey.png'))).focal35mm).toBeUndefined();
+  });
+
   it('reduces 16-bit samples to their high byte', async () => {
     const img = await decodeImage(p('rgb16.png'));
     expect([img.width, img.height]).toEqual([4, 2]);

@@ -4,6 +4,7 @@
 // not, but a sideways photo is never what the user meant), to the image and the mask alike.
 import { readFile } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import { exifFocal35mm } from './exif.ts';
 import { UserError } from '../errors.ts';
 import { checkMaskBBox, maskBBox } from './crop.ts';
 import { nearestIndex } from './resize.ts';
@@ -21,6 +22,8 @@ export interface DecodedImage {
   rgb: Uint8Array;
   /** Size after EXIF orientation and before any downscale; masks must match this. */
   original: { width: number; height: number };
+  /** EXIF FocalLengthIn35mmFilm of the file, when it has one (the photo's camera). */
+  focal35mm?: number;
   notes: string[];
 }
 
@@ -126,6 +129,7 @@ export async function decodeImage(path: string): Promise<DecodedImage> {
     height: info.height,
     rgb: new Uint8Array(data.buffer, data.byteOffset, data.length),
     original,
+    focal35mm: exifFocal35mm(buf),
     notes,
   };
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Pose } from '../geometry/pose.ts';
 import { matrixToQuaternion, rot6dToMatrix } from '../geometry/pose.ts';
+import { exifFocal35mm } from '../image/exif.ts';
 import { icosphere } from './test-shapes.ts';
 import {
   DEFAULT_FOV_DEG,
   cameraFromFov,
-  exifFocal35mm,
   fovFromFocal35mm,
   maskIoU,
   projectPoints,

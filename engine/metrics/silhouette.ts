@@ -12,7 +12,7 @@
 // The field of view is, in order: an explicit `fovDeg` (the caller's override flag), the photo's EXIF
 // FocalLengthIn35mmFilm, else DEFAULT_FOV_DEG. It is always the field of view across the LONG side of
 // the image: f = (max(W, H)/2) / tan(fov/2).
-import ExifReader from 'exifreader';
+import { exifFocal35mm } from '../image/exif.ts';
 import { applyPose, type Pose } from '../geometry/pose.ts';
 import type { TriMesh } from './types.ts';
 
@@ -56,18 +56,6 @@ export function cameraFromFov(
 export function fovFromFocal35mm(focal35mm: number, width: number, height: number): number {
   const halfLong = (HALF_DIAGONAL_35MM * Math.max(width, height)) / Math.hypot(width, height);
   return (2 * Math.atan(halfLong / focal35mm) * 180) / Math.PI;
-}
-
-/** FocalLengthIn35mmFilm from a photo's bytes (JPEG, PNG eXIf, TIFF, WebP, HEIC), or undefined. */
-export function exifFocal35mm(bytes: Buffer | ArrayBuffer): number | undefined {
-  try {
-    const tags = ExifReader.load(bytes) as Record<string, { value?: unknown } | undefined>;
-    const v = tags.FocalLengthIn35mmFilm?.value;
-    const n = Array.isArray(v) ? Number(v[0]) : Number(v);
-    return Number.isFinite(n) && n > 0 ? n : undefined;
-  } catch {
-    return undefined; // no EXIF block, or one ExifReader cannot parse: the default applies
-  }
 }
 
 export interface CameraOptions {
