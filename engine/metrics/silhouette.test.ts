@@ -84,10 +84,10 @@ describe('camera', () => {
     const jpeg = jpegWithFocal35(26);
     expect(exifFocal35mm(jpeg)).toBe(26);
     expect(exifFocal35mm(Buffer.from([0xff, 0xd8, 0xff, 0xd9]))).toBeUndefined();
-    const exif = resolveCamera(300, 200, { photo: jpeg });
+    const exif = resolveCamera(300, 200, { focal35mm: exifFocal35mm(jpeg) });
     expect(exif.fovSource).toBe('exif');
     expect(exif.fovDeg).toBeCloseTo((2 * Math.atan(18 / 26) * 180) / Math.PI, 9); // 3:2: long side = 36 mm
-    expect(resolveCamera(300, 200, { photo: jpeg, fovDeg: 45 })).toMatchObject({
+    expect(resolveCamera(300, 200, { focal35mm: 26, fovDeg: 45 })).toMatchObject({
       fovDeg: 45,
       fovSource: 'override',
     });

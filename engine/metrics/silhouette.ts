@@ -12,7 +12,6 @@
 // The field of view is, in order: an explicit `fovDeg` (the caller's override flag), the photo's EXIF
 // FocalLengthIn35mmFilm, else DEFAULT_FOV_DEG. It is always the field of view across the LONG side of
 // the image: f = (max(W, H)/2) / tan(fov/2).
-import { exifFocal35mm } from '../image/exif.ts';
 import { applyPose, type Pose } from '../geometry/pose.ts';
 import type { TriMesh } from './types.ts';
 
@@ -61,17 +60,15 @@ export function fovFromFocal35mm(focal35mm: number, width: number, height: numbe
 export interface CameraOptions {
   /** Override (the CLI flag): wins over EXIF. Degrees, long side. */
   fovDeg?: number;
-  /** The photo's bytes, read for EXIF FocalLengthIn35mmFilm when no override is given. */
-  photo?: Buffer | ArrayBuffer;
-  /** A 35 mm-equivalent focal length already read from EXIF (used when `photo` is absent). */
+  /** The photo's EXIF FocalLengthIn35mmFilm (engine/image reads it when decoding). */
   focal35mm?: number;
 }
 
 /** The camera the metric uses: override, else EXIF, else DEFAULT_FOV_DEG (all on the long side). */
 export function resolveCamera(width: number, height: number, opts: CameraOptions = {}): PinholeCamera {
   if (opts.fovDeg !== undefined) return cameraFromFov(width, height, opts.fovDeg, 'override');
-  const f35 = opts.focal35mm ?? (opts.photo ? exifFocal35mm(opts.photo) : undefined);
-  if (f35 !== undefined) return cameraFromFov(width, height, fovFromFocal35mm(f35, width, height), 'exif');
+  if (opts.focal35mm !== undefined)
+    return cameraFromFov(width, height, fovFromFocal35mm(opts.focal35mm, width, height), 'exif');
   return cameraFromFov(width, height, DEFAULT_FOV_DEG, 'default');
 }
 
