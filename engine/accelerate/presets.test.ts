@@ -108,8 +108,8 @@ describe('strategy presets', () => {
   });
 });
 
-describe('aggregation caps on small grids', () => {
-  // A shell of ~300 voxels on a 16³ grid: below the 64³ minimum of 2048, but a normal object there.
+describe('spectral aggregation on small grids', () => {
+  // A shell of ~300 voxels on a 16³ grid: a normal object there, and a smooth (factor 2) crop.
   const coords: number[] = [];
   for (let x = 0; x < 16; x++)
     for (let y = 0; y < 16; y++)
@@ -132,12 +132,29 @@ describe('aggregation caps on small grids', () => {
     uniform: () => 0.5,
   };
 
-  it('scale the 42000/2048 caps by (res/64)² so a 16³ pack aggregates; compat keeps them fixed', () => {
-    const scaled = spectralAggregation().aggregate(input);
-    expect(scaled.downsampleFactor).toBeGreaterThan(1);
-    expect(scaled.coords.length).toBeLessThan(input.coords.length);
+  it('keep the 64³ resolution of the factor rule: a 16³ pack is left as is, compat applies the raw factor', () => {
+    // The smooth crop gives factor 2, i.e. 64/2 = 32 voxels across: a 16³ grid is already coarser.
+    const decisions: number[] = [];
+    const scaled = spectralAggregation({ onDecision: (d) => decisions.push(d.requestedFactor) }).aggregate(
+      input,
+    );
+    expect(decisions).toEqual([2]);
+    expect(scaled.downsampleFactor).toBe(1);
+    expect(scaled.coords).toEqual(input.coords);
+    // Compat: the raw factor, and the fixed 2048 minimum keeps this ~300-voxel set at 1 as well.
     const compat = spectralAggregation({ referenceCompat: true }).aggregate(input);
     expect(compat.downsampleFactor).toBe(1);
     expect(compat.coords.length).toBe(input.coords.length);
+  });
+
+  it('scale the 42000 cap by (res/64)²: a large set on a small grid is still forced to the pack factor', () => {
+    const solid: number[] = [];
+    for (let x = 0; x < 16; x++)
+      for (let y = 0; y < 16; y++) for (let z = 0; z < 16; z++) if (x + y + z < 40) solid.push(x, y, z);
+    // 42000·(16/64)² = 2625 voxels or more force factor 2 (the reference's memory guard), whatever the rule says.
+    expect(solid.length / 3).toBeGreaterThan(2625);
+    const out = spectralAggregation().aggregate({ ...input, coords: Int32Array.from(solid) });
+    expect(out.downsampleFactor).toBe(2);
+    expect(out.coords.length).toBeLessThan(solid.length);
   });
 });

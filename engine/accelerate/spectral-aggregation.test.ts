@@ -4,7 +4,12 @@ import { decodePose, applyPose } from '../geometry/pose.ts';
 import { analyzeVoxelFrequency } from '../spectral/hfer3d.ts';
 import { bbox, shellCoords } from '../spectral/testing.ts';
 import type { AggregationInput } from './aggregation.ts';
-import { adaptiveFactor, spectralAggregation, type SpectralDecision } from './spectral-aggregation.ts';
+import {
+  adaptiveFactor,
+  gridFactor,
+  spectralAggregation,
+  type SpectralDecision,
+} from './spectral-aggregation.ts';
 import { quantiseVoxels } from './spectral-aggregation-quantise.ts';
 
 const RES = 64;
@@ -235,6 +240,18 @@ describe('placement: pose scale × f about the canonical origin', () => {
       if (drift > 3) expect(errPublished).toBeGreaterThan(3 * errFixed);
     }
   });
+});
+
+describe('gridFactor (the rule is calibrated on 64³)', () => {
+  it.each([
+    [1.25, 64, 1.25],
+    [2, 64, 2],
+    [2, 128, 4],
+    [1.5, 128, 3],
+    [2, 32, 1],
+    [1.25, 32, 1],
+    [2, 16, 1],
+  ])('factor %f on a %i³ grid → %f', (f, res, out) => expect(gridFactor(f, res)).toBe(out));
 });
 
 describe('spectralAggregation policy', () => {
