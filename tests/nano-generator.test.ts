@@ -47,13 +47,44 @@ print(len(keys), all(np.array_equal(a[k], b[k]) for k in keys), np.array_equal(a
     expect(collide).toBe('False');
   }, 60_000);
 
+  it('folds the pose into the shape: one layout rotation, and the posed ground truth projects onto the mask', () => {
+    // The grids are in the view-aligned frame (modeling/nano/DESIGN.md section 2): every sample's rotation
+    // is VIEW_ROTATION, and the surface points posed with (R, s, t) and the true camera land on the mask.
+    const out = python([
+      '-c',
+      `import numpy as np
+from nano.data.sample import VIEW_ROTATION, make_sample
+for seed in (3, 11, 10000004):
+    s = make_sample(seed)
+    p = np.argwhere((s['sdf'] < 0) & (s['sdf'] > -1.5 / 64)) / 64 - 0.5  # just inside the surface
+    x = p * s['scale'] @ s['rotation'] + s['translation']
+    H, W = s['mask'].shape
+    u = np.floor(W / 2 - s['focal'] * x[:, 0] / x[:, 2]).astype(int)
+    v = np.floor(H / 2 - s['focal'] * x[:, 1] / x[:, 2]).astype(int)
+    ok = (u >= 0) & (u < W) & (v >= 0) & (v < H)
+    inside = s['mask'][v[ok], u[ok]].mean() * ok.mean()
+    print(int(np.array_equal(s['rotation'], VIEW_ROTATION)), round(float(inside), 4))`,
+    ]);
+    const rows = out
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ').map(Number));
+    expect(rows).toHaveLength(3);
+    for (const [same, inside] of rows) {
+      expect(same).toBe(1);
+      expect(inside).toBeGreaterThan(0.98); // a grazing ray may miss where a point rounds into the pixel
+    }
+  }, 60_000);
+
   it('regenerates a shipped synthetic sample from its held-out seed', async () => {
     const shipped = readdirSync(SAMPLES).filter((d) => d.startsWith('synthetic-'));
     expect(shipped).toHaveLength(6);
     const name = shipped.find((d) => d.startsWith('synthetic-02-'))!;
     python(['-m', 'nano.heldout', '--start', '2', '--count', '1', '--folders', '--out', tmp]);
     const [a, b] = [path.join(SAMPLES, name), path.join(tmp, name)];
-    expect((await pixels(path.join(b, 'mask.png'))).equals(await pixels(path.join(a, 'mask.png')))).toBe(true);
+    expect((await pixels(path.join(b, 'mask.png'))).equals(await pixels(path.join(a, 'mask.png')))).toBe(
+      true,
+    );
     // PNG pixels may differ by one level where float rounding lands differently on another CPU.
     const [p, q] = [await pixels(path.join(a, 'photo.png')), await pixels(path.join(b, 'photo.png'))];
     expect(q.length).toBe(p.length);

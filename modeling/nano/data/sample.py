@@ -56,13 +56,12 @@ def eval_banded(fn, res=MESH_RES, stride=4):
     return sdf, mat
 
 
-def normalise(parts, rng_unused=None):
-    """Scale/centre the union so its bounding box is centred with longest side CANON_EXTENT. Returns the
-    canonical evaluation function p -> (sdf, material)."""
-    n = 44
-    ax = np.linspace(-1.3, 1.3, n)
+def normalise(fn, half=1.3, n=44):
+    """Scale/centre the shape p -> (sdf, material) so its bounding box (probed on an n^3 grid over
+    [-half, half]^3) is centred with longest side CANON_EXTENT. Returns the canonical evaluation function."""
+    ax = np.linspace(-half, half, n)
     p = np.stack(np.meshgrid(ax, ax, ax, indexing="ij"), -1).reshape(-1, 3)
-    d, _ = SH.eval_parts(parts, p)
+    d, _ = fn(p)
     inside = p[d < 0]
     if len(inside) < 8:
         raise ValueError("empty shape")
@@ -72,9 +71,17 @@ def normalise(parts, rng_unused=None):
     k = L / CANON_EXTENT
 
     def f(q):
-        d, m = SH.eval_parts(parts, q * k + c)
+        d, m = fn(q * k + c)
         return d / k, m
     return f
+
+
+def view_aligned(fn, R):
+    """The normalised shape fn, posed with row-form rotation R, re-expressed in the view-aligned canonical
+    frame (DESIGN.md section 2): q maps to the camera by VIEW_ROTATION, so q = p R VIEW_ROTATION^T and
+    fn_view(q) = fn(q VIEW_ROTATION R^T); then normalised again (the rotated box is inside radius 0.78)."""
+    M = VIEW_ROTATION @ R.T
+    return normalise(lambda q: fn(q @ M), half=0.8)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -137,11 +144,15 @@ def shade_albedo(mats, mat_idx, p):
 # Pose and camera
 
 
+# Column form of the upright, azimuth-0 view: columns = images of canonical x, y, z: x -> image right
+# (-x_cam), z-up -> y_cam up, y -> away (+z_cam).
+A0 = np.array([[-1.0, 0, 0], [0, 0, 1], [0, 1, 0]])
+VIEW_ROTATION = A0.T  # row form: every sample's layout rotation in the view-aligned frame
+
+
 def random_pose(rng):
-    """Column-form A (p_cam = s A p + t) for an upright object seen from a random azimuth/elevation, or a
-    fully random rotation (20 %). Returns row-form R = A^T."""
-    # columns = images of canonical x, y, z: x -> image right (-x_cam), z-up -> y_cam up, y -> away (+z_cam)
-    A0 = np.array([[-1.0, 0, 0], [0, 0, 1], [0, 1, 0]])
+    """Row-form R (p_cam = s p R + t) for an upright object seen from a random azimuth/elevation, or a
+    fully random rotation (20 %)."""
     if rng.random() < 0.2:
         A = SH.random_rotation(rng)
     else:
@@ -300,12 +311,16 @@ def make_sample(seed, image_size=IMAGE_SIZE):
     for _ in range(10):
         family, parts = SH.random_shape(rng)
         try:
-            fn = normalise(parts)
+            fn = normalise(lambda p: SH.eval_parts(parts, p))
             break
         except ValueError:  # a CSG subtraction can carve the whole shape away: draw another (same rng)
             continue
     else:
         raise RuntimeError(f"seed {seed}: ten empty shapes in a row")
+    # The object's pose is drawn once and folded into the shape: the grids are in the view-aligned frame and
+    # the layout rotation is VIEW_ROTATION for every sample (DESIGN.md section 2).
+    fn = view_aligned(fn, random_pose(rng))
+    R = VIEW_ROTATION
     pts = corner_points()
     sdf, mat = eval_banded(fn)
     mats = random_materials(rng)
@@ -315,7 +330,6 @@ def make_sample(seed, image_size=IMAGE_SIZE):
     col_grid = col.reshape(r1, r1, r1, 3).astype(np.float32)
     occ = surface_voxels(sdf_grid)
     for attempt in range(20):
-        R = random_pose(rng)
         cam = random_camera(rng)
         s = float(np.exp(rng.uniform(np.log(0.5), np.log(2.0))))
         frac = rng.uniform(0.3, 0.75)
