@@ -7,6 +7,7 @@ import { throwIfAborted } from './errors.ts';
 import { occupiedCoords, pruneInterior } from './geometry/occupancy.ts';
 import { decodePose, focalRatio, toPhotoCamera, type Pose } from './geometry/pose.ts';
 import { loadImagePair, preprocess } from './image/index.ts';
+import { fitLayoutToMask } from './layout/fit-to-mask.ts';
 import { resolveCamera, silhouetteIoU } from './metrics/silhouette.ts';
 import { loadPack, type Pack } from './pack/load.ts';
 import { SessionCache, type Provider } from './pack/sessions.ts';
@@ -40,6 +41,11 @@ export type RunOptions = {
   fovDeg?: number;
   /** EXIF FocalLengthIn35mmFilm of the original photo, when `image` is a re-encoded copy without EXIF. */
   focal35mm?: number;
+  /**
+   * Fit the layout's image-plane offset and scale to the mask after decoding (engine/layout); default true.
+   * The report keeps the silhouette IoU of the network's own layout next to the fitted one.
+   */
+  layoutFit?: boolean;
   /** Release each network after its stage so one is resident at a time (large packs). */
   lowMemory?: boolean;
   /** Decode Gaussians too when the pack has a Gaussian decoder. */
@@ -174,7 +180,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
       focal35mm: opts.focal35mm ?? pair.image.focal35mm,
     });
     const packFov = m.pose.cameraFovDeg;
-    const pose = packFov === undefined ? decodedPose : toPhotoCamera(decodedPose, packFov, camera);
+    const predictedPose = packFov === undefined ? decodedPose : toPhotoCamera(decodedPose, packFov, camera);
     if (packFov !== undefined && packFov !== camera.fovDeg) {
       notes.push(
         `layout moved from the pack's ${packFov}° camera into the photo's ${fmtFov(camera.fovDeg)}° camera ` +
@@ -204,15 +210,29 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
         : null;
     progress({ stage: 'decode', step: 1, of: 1 });
 
-    // How well the posed mesh covers the input mask from the photo's camera (resolved above).
-    const sil = silhouetteIoU({
-      mesh: decoded.mesh,
-      pose,
-      mask: pair.mask.mask,
-      width: pair.mask.width,
-      height: pair.mask.height,
-      camera,
-    });
+    // How well the posed mesh covers the input mask from the photo's camera (resolved above), with the
+    // network's layout and, unless turned off, after fitting its offset and scale to the mask.
+    const silhouetteOf = (p: Pose) =>
+      silhouetteIoU({
+        mesh: decoded.mesh,
+        pose: p,
+        mask: pair.mask.mask,
+        width: pair.mask.width,
+        height: pair.mask.height,
+        camera,
+      });
+    const predictedSil = silhouetteOf(predictedPose);
+    let pose = predictedPose;
+    let sil = predictedSil;
+    let fit: RunReport['silhouette']['layoutFit'] = null;
+    if (opts.layoutFit ?? true) {
+      const f = fitLayoutToMask({ mesh: decoded.mesh, pose: predictedPose, mask: pair.mask.mask, camera });
+      const fitted = silhouetteOf(f.pose);
+      if (fitted.iou > predictedSil.iou) {
+        [pose, sil] = [f.pose, fitted];
+        fit = { shiftPx: f.shift, scaleFactor: f.scaleFactor };
+      }
+    }
 
     const report: RunReport = {
       pack: { id: m.id, name: m.name, version: m.version },
@@ -245,7 +265,13 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
         scale: pose.scale,
         frame: 'pytorch3d-camera (x left, y up, z forward)',
       },
-      silhouette: { iou: sil.iou, fovDeg: sil.camera.fovDeg, fovSource: sil.camera.fovSource },
+      silhouette: {
+        iou: sil.iou,
+        iouPredicted: predictedSil.iou,
+        layoutFit: fit,
+        fovDeg: sil.camera.fovDeg,
+        fovSource: sil.camera.fovSource,
+      },
       notes,
     };
     if (depth) {

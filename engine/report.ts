@@ -21,8 +21,17 @@ export type RunReport = {
   voxels: { occupied: number; afterPrune: number; downsampleFactor: number };
   mesh: { vertices: number; faces: number };
   pose: { quaternion: number[]; translation: number[]; scale: number; frame: string };
-  /** IoU of the posed, projected mesh with the input mask, and the camera it was measured with. */
-  silhouette: { iou: number; fovDeg: number; fovSource: 'override' | 'exif' | 'default' };
+  /**
+   * IoU of the posed, projected mesh with the input mask (with the reported pose), the same with the
+   * network's own layout, the layout fit applied (null when off or no better), and the camera used.
+   */
+  silhouette: {
+    iou: number;
+    iouPredicted: number;
+    layoutFit: { shiftPx: [number, number]; scaleFactor: number } | null;
+    fovDeg: number;
+    fovSource: 'override' | 'exif' | 'default';
+  };
   notes: string[];
   /**
    * Present when the pack has a depth stage: MoGe's normalised intrinsics (3×3; fx, cx in image widths,

@@ -1,5 +1,5 @@
 // The pipeline as a library: determinism per seed, progress reporting, cancellation, and the layout's
-// move from a pack's canonical camera into the photo's camera.
+// move from a pack's canonical camera into the photo's camera, and the layout fit.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import { cameraFromFov, silhouetteIoU } from '../engine/metrics/silhouette.ts';
 import { loadPack } from '../engine/pack/load.ts';
 import { SessionCache } from '../engine/pack/sessions.ts';
 import { runPipeline, type Progress } from '../engine/pipeline.ts';
-import { SAMPLE_MASK, SAMPLE_PHOTO, TEST_PACK } from './support/paths.ts';
+import { REPO, SAMPLE_MASK, SAMPLE_PHOTO, TEST_PACK } from './support/paths.ts';
 
 const pack = loadPack(TEST_PACK);
 const sessions = new SessionCache(pack, { threads: 1 });
@@ -82,11 +82,12 @@ describe('pack camera (pose.cameraFovDeg)', () => {
     await camSessions.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
-  const camBase = { ...base, pack: camPack, sessions: camSessions };
+  // The layout fit would move x, y and the scale; these tests look at the camera move alone.
+  const camBase = { ...base, pack: camPack, sessions: camSessions, layoutFit: false };
 
   it('rescales translation z into the photo camera before the report and the silhouette metric', async () => {
     expect(camPack.manifest.pose.cameraFovDeg).toBe(60);
-    const plain = await runPipeline({ ...base, fovDeg: 40 });
+    const plain = await runPipeline({ ...base, fovDeg: 40, layoutFit: false });
     const moved = await runPipeline({ ...camBase, fovDeg: 40 });
     const k = Math.tan(Math.PI / 6) / Math.tan((20 * Math.PI) / 180); // f_40°/f_60° on the same photo
     expect(k).toBeCloseTo(1.5863, 4);
@@ -121,10 +122,40 @@ describe('pack camera (pose.cameraFovDeg)', () => {
 
   it('leaves the layout alone when the photo camera is the pack camera', async () => {
     // The sample PNG has no EXIF: the default 60° camera, the same as the pack's.
-    const plain = await runPipeline({ ...base });
+    const plain = await runPipeline({ ...base, layoutFit: false });
     const same = await runPipeline({ ...camBase });
     expect(same.report.silhouette).toMatchObject({ fovDeg: 60, fovSource: 'default' });
     expect(same.report.pose).toEqual(plain.report.pose);
     expect(same.report.notes.some((n) => n.startsWith('layout moved'))).toBe(false);
   });
+});
+
+describe('layout fit', () => {
+  // The test pack's layouts are random (often behind the camera), so this runs the trained nano pack on a
+  // synthetic sample: a sane layout that the fit can only refine.
+  const nano = loadPack(path.join(REPO, 'resources', 'models', 'nano'));
+  const nanoSessions = new SessionCache(nano, { threads: 1 });
+  afterAll(() => nanoSessions.dispose());
+  const sample = path.join(REPO, 'resources', 'samples', 'synthetic-01-primitive');
+  const input = { image: path.join(sample, 'photo.png'), mask: path.join(sample, 'mask.png') };
+
+  it('fits the offset and scale to the mask by default, reports both IoUs, and can be turned off', async () => {
+    const off = await runPipeline({ ...input, pack: nano, sessions: nanoSessions, layoutFit: false });
+    const on = await runPipeline({ ...input, pack: nano, sessions: nanoSessions });
+    expect(off.report.silhouette.layoutFit).toBeNull();
+    expect(off.report.silhouette.iou).toBe(off.report.silhouette.iouPredicted);
+    expect(on.report.silhouette.iouPredicted).toBe(off.report.silhouette.iou);
+    expect(on.report.silhouette.layoutFit).not.toBeNull();
+    expect(on.report.silhouette.iou).toBeGreaterThan(off.report.silhouette.iou);
+    // Only the image-plane offset and the scale change; the shape, rotation and depth stay.
+    expect(on.pose.rotation).toEqual(off.pose.rotation);
+    expect(on.pose.translation[2]).toBe(off.pose.translation[2]);
+    expect(on.pose.scale / off.pose.scale).toBeCloseTo(on.report.silhouette.layoutFit!.scaleFactor, 10);
+    expect(Array.from(on.mesh.vertices)).toEqual(Array.from(off.mesh.vertices));
+    // The reported IoU is the fitted pose's, measured like the metric does.
+    const pair = await loadImagePair(input.image, input.mask);
+    const { width, height } = pair.mask;
+    const sil = silhouetteIoU({ mesh: on.mesh, pose: on.pose, mask: pair.mask.mask, width, height });
+    expect(on.report.silhouette.iou).toBe(sil.iou);
+  }, 60_000);
 });

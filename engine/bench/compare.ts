@@ -24,7 +24,7 @@ export type StrategyRow = {
   vsTruth: { cdL1: number; cdL2: number; f1: number; vIoU: number } | null;
   /** Output checks that need no reference: silhouette IoU against the input mask, a boundary-free
    *  surface, vertex colours that vary (fractions of inputs in the per-strategy mean rows). */
-  output: { silhouetteIoU: number; closed: number; coloured: number };
+  output: { silhouetteIoU: number; silhouetteIoUPredicted: number; closed: number; coloured: number };
   result: RunResult;
 };
 
@@ -119,6 +119,7 @@ export async function compareStrategies(opts: {
       vsTruth: truth ? { cdL1: truth.cdL1, cdL2: truth.cdL2, f1: truth.f1, vIoU: truth.vIoU } : null,
       output: {
         silhouetteIoU: res.report.silhouette.iou,
+        silhouetteIoUPredicted: res.report.silhouette.iouPredicted,
         closed: isClosed(res.mesh) ? 1 : 0,
         coloured: hasColour(res.mesh) ? 1 : 0,
       },

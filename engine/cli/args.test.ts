@@ -18,3 +18,11 @@ describe('--ep', () => {
     expect(() => parseRunArgs([...base, '--ep', 'tpu'])).toThrow(/--ep must be one of cpu, auto, cuda/);
   });
 });
+
+describe('--no-layout-fit', () => {
+  it('turns the layout fit off; it is on by default', () => {
+    expect(parseRunArgs(base).layoutFit).toBe(true);
+    expect(parseRunArgs([...base, '--no-layout-fit']).layoutFit).toBe(false);
+    expect(RUN_USAGE).toContain('--no-layout-fit');
+  });
+});

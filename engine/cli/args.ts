@@ -23,13 +23,15 @@ export type RunArgs = {
   lowMemory: boolean;
   /** Field of view (degrees, long side) for the silhouette check; EXIF or 60° otherwise. */
   fov?: number;
+  /** Fit the layout's image-plane offset and scale to the mask (engine/layout); on unless --no-layout-fit. */
+  layoutFit: boolean;
   quiet: boolean;
   strategy: Strategy;
 };
 
 export const RUN_USAGE = `usage: fsam3d run --image PHOTO --mask MASK [--pack DIR] [--out out.glb] [--json summary.json]
                   [--ply gaussians.ply] [--seed N] [--ep cpu|auto|cuda|dml|coreml|webgpu] [--threads N]
-                  [--faces N] [--weld] [--place] [--low-memory] [--fov DEG] [--quiet] [--preset NAME] [knob flags]
+                  [--faces N] [--weld] [--place] [--low-memory] [--fov DEG] [--no-layout-fit] [--quiet] [--preset NAME] [knob flags]
 ${STRATEGY_USAGE}`;
 
 function intFlag(name: string, v: string | undefined, min: number): number | undefined {
@@ -69,6 +71,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
         place: { type: 'boolean', default: false },
         'low-memory': { type: 'boolean', default: false },
         fov: { type: 'string' },
+        'no-layout-fit': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         preset: { type: 'string', default: 'full' },
         ...strategyOptions(),
@@ -100,6 +103,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     place: values.place ?? false,
     lowMemory: values['low-memory'] ?? false,
     fov: fovFlag(values.fov),
+    layoutFit: !values['no-layout-fit'],
     quiet: values.quiet ?? false,
     strategy: resolveStrategy(String(values.preset ?? 'full'), knobValues(values)),
   };

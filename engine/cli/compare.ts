@@ -195,6 +195,7 @@ function summarise(rows: StrategyRow[]): StrategyRow[] {
       : null,
     output: {
       silhouetteIoU: mean(rs.map((r) => r.output.silhouetteIoU)),
+      silhouetteIoUPredicted: mean(rs.map((r) => r.output.silhouetteIoUPredicted)),
       closed: mean(rs.map((r) => r.output.closed)),
       coloured: mean(rs.map((r) => r.output.coloured)),
     },

@@ -76,6 +76,7 @@ async function run(argv: string[]): Promise<number> {
       threads: args.threads,
       lowMemory: args.lowMemory,
       fovDeg: args.fov,
+      layoutFit: args.layoutFit,
       gaussians: Boolean(args.ply),
       policies: args.strategy.build(),
       signal: controller.signal,
@@ -109,7 +110,12 @@ async function run(argv: string[]): Promise<number> {
     const r = result.report;
     process.stderr.write(
       `wrote ${args.out}: ${r.mesh.vertices} vertices, ${r.mesh.faces} faces in ${(r.totalMs / 1000).toFixed(2)} s ` +
-        `(evaluations ${r.evaluations.stage1} + ${r.evaluations.stage2}, ${r.tokens.voxels} voxels)\n`,
+        `(evaluations ${r.evaluations.stage1} + ${r.evaluations.stage2}, ${r.tokens.voxels} voxels); ` +
+        `silhouette IoU ${r.silhouette.iou.toFixed(3)}` +
+        (r.silhouette.layoutFit
+          ? ` (layout fitted to the mask; ${r.silhouette.iouPredicted.toFixed(3)} as predicted)`
+          : '') +
+        '\n',
     );
   }
   return 0;
