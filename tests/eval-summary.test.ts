@@ -1,7 +1,10 @@
 // scripts/eval-summary.ts merges bench results into the model card's tables: failed inputs count as 0,
 // targets are counted per input, and speed-ups are paired with full on the same input.
 import { describe, expect, it } from 'vitest';
-import { markdown, summarise } from '../scripts/eval-summary.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadResults, markdown, perInput, summarise } from '../scripts/eval-summary.ts';
 
 const row = (input: string, strategy: string, totalMs: number, vIoU: number, f1: number, sil: number) => ({
   input,
@@ -46,5 +49,25 @@ describe('eval-summary', () => {
     const [r] = summarise({ rows: results.rows.map(({ vsTruth: _, ...r }) => r).slice(0, 1) });
     expect(Number.isNaN(r.vIoU.mean)).toBe(true);
     expect(markdown([r])).toContain('| – / – |');
+  });
+
+  it('merges results files, dropping the bench mean rows, and lists inputs side by side', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fsam3d-eval-'));
+    try {
+      const [a, b] = [path.join(dir, 'a.json'), path.join(dir, 'b.json')];
+      writeFileSync(
+        a,
+        JSON.stringify({ rows: [...results.rows.slice(0, 2), row('mean', 'full', 1, 1, 1, 1)] }),
+      );
+      writeFileSync(b, JSON.stringify({ rows: results.rows.slice(2), failed: results.failed }));
+      const merged = loadResults([a, b]);
+      expect(merged.rows.map((r) => r.input)).toEqual(['a', 'a', 'b', 'b']);
+      expect(summarise(merged)[0].inputs).toBe(3);
+      const table = perInput(merged).split('\n');
+      expect(table).toHaveLength(4); // header, rule, a, b
+      expect(table[2]).toMatch(/^\| a \| – \| 0\.900 \(0\.900\) \| yes \| 4\.0 \| – \| 0\.860/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -42,4 +42,4 @@ for d in resources/samples/*/; do
 done
 bench "$OUT/real-inputs" "$OUT/real"
 { echo "## held-out synthetic ($COUNT)"; node --import tsx scripts/eval-summary.ts "${parts[@]}"
-  echo; echo "## real photos"; node --import tsx scripts/eval-summary.ts "$OUT/real"; } | tee "$OUT/summary.md"
+  echo; echo "## real photos"; node --import tsx scripts/eval-summary.ts "$OUT/real" --per-input; } | tee "$OUT/summary.md"
