@@ -10,6 +10,7 @@ import { cameraFromFov, silhouetteIoU } from '../engine/metrics/silhouette.ts';
 import { loadPack } from '../engine/pack/load.ts';
 import { SessionCache } from '../engine/pack/sessions.ts';
 import { runPipeline, type Progress } from '../engine/pipeline.ts';
+import { seededNoise, type NoiseSource } from '../engine/sampling/rng.ts';
 import { REPO, SAMPLE_MASK, SAMPLE_PHOTO, TEST_PACK } from './support/paths.ts';
 
 const pack = loadPack(TEST_PACK);
@@ -158,4 +159,65 @@ describe('layout fit', () => {
     const sil = silhouetteIoU({ mesh: on.mesh, pose: on.pose, mask: pair.mask.mask, width, height });
     expect(on.report.silhouette.iou).toBe(sil.iou);
   }, 60_000);
+});
+
+describe('stage-1 retry', () => {
+  // A pack whose occupancy threshold no logit of the first noise draw reaches, but one of the second does.
+  const withThreshold = (t: number) => ({
+    ...pack,
+    manifest: { ...pack.manifest, ss: { ...pack.manifest.ss, occupancyThreshold: t } },
+  });
+  const maxLogit = async (noise: NoiseSource) => {
+    let max = -Infinity;
+    await runPipeline({
+      ...base,
+      noise,
+      layoutFit: false,
+      onArtifact: (name, data) => {
+        if (name === 'occupancy_logits') for (const v of data) max = Math.max(max, v);
+      },
+    });
+    return max;
+  };
+  const draw =
+    (seed: number, k: number): NoiseSource =>
+    (st, mod, n) =>
+      seededNoise(seed)(st, k ? `${mod}#${k}` : mod, n);
+
+  it('samples stage 1 again from the next noise draw when it finds no voxel, and says so', async () => {
+    // A seed whose first draw has the lower maximum logit: a threshold between the two fails draw 0 only.
+    let seed = 0,
+      m0 = 0,
+      m1 = 0;
+    for (; seed < 10; seed++) {
+      [m0, m1] = [await maxLogit(draw(seed, 0)), await maxLogit(draw(seed, 1))];
+      if (m0 < m1) break;
+    }
+    expect(m0).toBeLessThan(m1);
+    const thr = (m0 + m1) / 2;
+    const r = await runPipeline({
+      ...base,
+      pack: withThreshold(thr),
+      noise: draw(seed, 0),
+      layoutFit: false,
+    });
+    expect(r.report.notes).toContain('stage 1 found no occupied voxel with noise draw 1; sampled it again');
+    expect(r.report.voxels.occupied).toBeGreaterThan(0);
+    expect(r.report.timings.filter((t) => t.name === 'stage1')).toHaveLength(1); // both draws in one entry
+    // Stage 1 of the retry is stage 1 started from the "#1" stream (stage 2 keeps the run's own noise).
+    const direct = await runPipeline({
+      ...base,
+      pack: withThreshold(thr),
+      noise: draw(seed, 1),
+      layoutFit: false,
+    });
+    expect(r.report.pose).toEqual(direct.report.pose);
+    expect(r.report.voxels).toEqual(direct.report.voxels);
+  });
+
+  it('gives up with a clear error after three draws', async () => {
+    await expect(runPipeline({ ...base, pack: withThreshold(Infinity) })).rejects.toThrow(
+      /no occupied voxels in 3 noise draws; try another seed or a tighter mask/,
+    );
+  });
 });
