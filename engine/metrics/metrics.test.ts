@@ -165,6 +165,39 @@ describe('voxel IoU', () => {
     expect((n * g.voxel ** 3) / ((4 / 3) * Math.PI * 0.125)).toBeCloseTo(1, 1);
   });
 
+  it('a second, inner shell (FlexiCubes on a surface band) leaves the solid unchanged; an open cavity stays empty', () => {
+    const outer = icosphere(4, 0.5);
+    const inner = icosphere(3, 0.44);
+    const both = {
+      vertices: Float32Array.from([...Array.from(outer.vertices), ...Array.from(inner.vertices)]),
+      faces: Uint32Array.from([
+        ...Array.from(outer.faces),
+        ...Array.from(inner.faces, (f) => f + outer.vertices.length / 3),
+      ]),
+    };
+    const g = unionGrid(outer, outer, 64);
+    const count = (a: Uint8Array) => a.reduce((acc, x) => acc + x, 0);
+    const single = voxelizeSolid(outer, g);
+    const double = voxelizeSolid(both, g);
+    let differ = 0;
+    for (let i = 0; i < single.length; i++) differ += single[i] ^ double[i];
+    expect(differ / count(single)).toBeLessThan(0.01);
+    expect(voxelIoU(outer, both).iou).toBeGreaterThan(0.99);
+    // A U of three touching boxes: the gap between its arms is open to the outside and must stay empty.
+    const u = [
+      boxMesh([0, 0, 0], [1, 1, 0.3]),
+      boxMesh([0, 0, 0.3], [0.25, 1, 1]),
+      boxMesh([0.75, 0, 0.3], [1, 1, 1]),
+    ];
+    const merged = {
+      vertices: Float32Array.from(u.flatMap((m) => Array.from(m.vertices))),
+      faces: Uint32Array.from(u.flatMap((m, k) => Array.from(m.faces, (f) => f + 8 * k))),
+    };
+    const gu = unionGrid(merged, merged, 64);
+    const vol = count(voxelizeSolid(merged, gu)) * gu.voxel ** 3;
+    expect(vol).toBeCloseTo(0.3 + 2 * 0.25 * 0.7, 1); // the open gap between the arms stays empty
+  });
+
   it('translated boxes: IoU 0.75/1.25', () => {
     const r = voxelIoU(boxMesh([0.25, 0, 0], [1.25, 1, 1]), boxMesh([0, 0, 0], [1, 1, 1]));
     expect(r.mode).toBe('solid');

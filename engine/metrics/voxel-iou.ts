@@ -4,8 +4,10 @@
 // extent, res cells per side), so neither shape is clipped; for identical meshes under the reference
 // normalisation this is exactly the unit cube [−0.5, 0.5]³.
 //
-// Occupancy ('solid'): a voxel is occupied when its centre is inside the mesh, by parity of the
-// crossings of a +z ray through the voxel-centre column. The ray-triangle test uses edge functions that
+// Occupancy ('solid'): a voxel is occupied when it cannot be reached from outside without crossing the
+// mesh (voxelizeSolid: parity walls + surface voxels, exterior flood-filled), so a mesh with an inner
+// shell (FlexiCubes on a surface band) is solid, not a thin layer. The parity of the crossings of a +z
+// ray through the voxel-centre column gives the walls. The ray-triangle test uses edge functions that
 // are evaluated identically for both triangles sharing an edge plus a top-left ownership rule, so a ray
 // through an edge or vertex is counted exactly once (or an even number of times at a silhouette) and
 // the parity stays right on closed meshes. 'solid' needs both meshes closed: every edge (after welding
@@ -81,7 +83,8 @@ function edgeFn(ux: number, uy: number, vx: number, vy: number, qx: number, qy: 
 }
 
 /** Occupancy (res³, index (i·res + j)·res + k for x, y, z) of voxel centres inside a closed mesh. */
-export function voxelizeSolid(mesh: TriMesh, grid: VoxelGrid): Uint8Array {
+/** Voxels whose centre lies between crossings 2k and 2k+1 of the +z ray through its column (parity). */
+function voxelizeParity(mesh: TriMesh, grid: VoxelGrid): Uint8Array {
   const { origin, voxel, res } = grid;
   const v = mesh.vertices,
     f = mesh.faces;
@@ -146,6 +149,75 @@ export function voxelizeSolid(mesh: TriMesh, grid: VoxelGrid): Uint8Array {
     }
   }
   return occ;
+}
+
+/**
+ * Solid occupancy: every voxel that cannot be reached from outside the grid without crossing the mesh.
+ * Walls are the parity voxels plus the voxels the surface passes through; the exterior is flood-filled
+ * (6-connected) from the grid's boundary. Why not parity alone: FlexiCubes on a surface band leaves a
+ * second, inner shell a few cells inside the outer one (the reference's own meshes have it; its optional
+ * post-processing removes such invisible faces), and parity then counts only the thin layer between the
+ * two shells as inside. An enclosed cavity counts as solid; a cavity open to the outside (a mug) does not.
+ */
+export function voxelizeSolid(mesh: TriMesh, grid: VoxelGrid): Uint8Array {
+  const { res } = grid;
+  const parity = voxelizeParity(mesh, grid);
+  const surf = voxelizeSurface(mesh, grid);
+  const wall = new Uint8Array(parity.length);
+  for (let i = 0; i < wall.length; i++) wall[i] = parity[i] | surf[i];
+  const outside = new Uint8Array(wall.length);
+  const queue = new Int32Array(wall.length);
+  let head = 0,
+    tail = 0;
+  const visit = (idx: number) => {
+    if (!wall[idx] && !outside[idx]) {
+      outside[idx] = 1;
+      queue[tail++] = idx;
+    }
+  };
+  const last = res - 1;
+  for (let i = 0; i < res; i++)
+    for (let j = 0; j < res; j++)
+      for (let k = 0; k < res; k++)
+        if (i === 0 || j === 0 || k === 0 || i === last || j === last || k === last)
+          visit((i * res + j) * res + k);
+  while (head < tail) {
+    const idx = queue[head++];
+    const k = idx % res,
+      j = Math.floor(idx / res) % res,
+      i = Math.floor(idx / (res * res));
+    if (i > 0) visit(idx - res * res);
+    if (i < last) visit(idx + res * res);
+    if (j > 0) visit(idx - res);
+    if (j < last) visit(idx + res);
+    if (k > 0) visit(idx - 1);
+    if (k < last) visit(idx + 1);
+  }
+  // Inside: parity voxels, and every voxel the flood did not reach except surface voxels (centre outside
+  // the mesh by parity) that face the exterior, so the outer boundary is where parity puts it.
+  const solid = new Uint8Array(wall.length);
+  const faces = (idx: number): boolean => {
+    const k = idx % res,
+      j = Math.floor(idx / res) % res,
+      i = Math.floor(idx / (res * res));
+    return (
+      i === 0 ||
+      j === 0 ||
+      k === 0 ||
+      i === last ||
+      j === last ||
+      k === last ||
+      outside[idx - res * res] === 1 ||
+      outside[idx + res * res] === 1 ||
+      outside[idx - res] === 1 ||
+      outside[idx + res] === 1 ||
+      outside[idx - 1] === 1 ||
+      outside[idx + 1] === 1
+    );
+  };
+  for (let i = 0; i < wall.length; i++)
+    solid[i] = parity[i] || (!outside[i] && !(surf[i] && faces(i))) ? 1 : 0;
+  return solid;
 }
 
 /** Voxels containing a point of a barycentric lattice (spacing ≤ voxel/2) on each triangle. */
