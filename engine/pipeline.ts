@@ -245,7 +245,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     let sil = predictedSil;
     let fit: RunReport['silhouette']['layoutFit'] = null;
     if (opts.layoutFit ?? true) {
-      const f = fitLayoutToMask({ mesh: decoded.mesh, pose: predictedPose, mask: pair.mask.mask, camera });
+      const f = await timed('layout_fit', () =>
+        fitLayoutToMask({ mesh: decoded.mesh, pose: predictedPose, mask: pair.mask.mask, camera }),
+      );
       const fitted = silhouetteOf(f.pose);
       if (fitted.iou > predictedSil.iou) {
         [pose, sil] = [f.pose, fitted];
