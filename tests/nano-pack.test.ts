@@ -3,9 +3,10 @@
 // generator) and on a real photograph. Then the evaluation (`fsam3d bench` against ground truth, as
 // modeling/nano/evaluate.sh runs it) on a handful of samples.
 //
-// The quality floors below are this pack's measured values minus a margin (regression guards), NOT the
-// issue's targets (silhouette 0.85 synthetic / 0.8 real, F1 60, vIoU 0.5): the shipped pack does not reach
-// them (MODEL_CARD.md, "Results"). A better-trained pack should raise these floors to the targets.
+// The synthetic sample's floors are this pack's measured values minus a margin (regression guards), NOT
+// the issue's targets (silhouette 0.85, F1 60, vIoU 0.5): the shipped pack does not reach them on average
+// (MODEL_CARD.md, "Results"); a better-trained pack should raise them. The real photo's floor is the
+// target (0.8): this photo meets it, with and without the layout fit.
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,8 +21,8 @@ import { REPO } from './support/paths.ts';
 
 const PACK = path.join(REPO, 'resources', 'models', 'nano');
 const SAMPLES = path.join(REPO, 'resources', 'samples');
-const SYNTHETIC = 'synthetic-01-primitive'; // measured: silhouette 0.686, F1 vs GT 46.9
-const REAL = 'dahlia'; // measured: silhouette 0.774
+const SYNTHETIC = 'synthetic-01-primitive'; // measured: silhouette 0.644, F1 vs GT 42.9, vIoU vs GT 0.113
+const REAL = 'dahlia'; // measured: silhouette 0.883 (one of the two real photos at the 0.8 target)
 const dir = mkdtempSync(path.join(tmpdir(), 'fsam3d-nano-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -92,13 +93,14 @@ describe('the shipped nano pack', () => {
     const zUp = loadPack(PACK).manifest.output.zUpToYUp;
     const truth = await readGlbMesh(path.join(SAMPLES, SYNTHETIC, 'gt.glb'), zUp);
     const m = compareMeshes(mesh, truth, { normalization: 'independent' });
-    expect(m.f1).toBeGreaterThanOrEqual(40);
-    expect(m.vIoU).toBeGreaterThan(0.03);
+    expect(m.f1).toBeGreaterThanOrEqual(38);
+    expect(m.vIoU).toBeGreaterThan(0.08);
   }, 120_000);
 
   it(`gives a closed, coloured mesh that covers the mask of the real photo ${REAL}`, async () => {
     const { summary, mesh, colours } = await runSample(REAL);
-    expect(summary.silhouette.iou).toBeGreaterThanOrEqual(0.7);
+    expect(summary.silhouette.iou).toBeGreaterThanOrEqual(0.8); // the issue's target for real photos
+    expect(summary.silhouette.iouPredicted).toBeGreaterThanOrEqual(0.8); // also without the layout fit
     expect(isClosed(mesh)).toBe(true);
     expect(spread(colours)).toBeGreaterThan(0.1);
   }, 120_000);
