@@ -55,6 +55,7 @@ describe('pipeline with a depth stage', async () => {
       pack: p,
       sessions,
       seed: 3,
+      layoutFit: false, // the pose exactly as decoded (the layout fit would move it)
       onProgress: (pr) => stages.push(pr.stage),
       onWarning: (w) => warnings.push(w),
       onArtifact: (name, data) => {
