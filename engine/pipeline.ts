@@ -141,29 +141,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     // Stage 1 can, rarely, end with no occupied voxel (2 of 256 held-out samples with the first nano pack).
     // Rather than fail the run, sample it again from the next noise draw (a fixed stream per draw, so the
     // retry is as reproducible as the first try, and side-by-side runs retry alike); the report says so.
-    let s1!: Awaited<ReturnType<typeof sampleStage1>>;
-    let logits!: Float32Array;
-    let structure!: Awaited<ReturnType<typeof structureOf>>;
-    const structureOf = (logits: Float32Array) => {
-      const g = m.ss.occupancyRes;
-      const occupied = occupiedCoords(logits, g, m.ss.occupancyThreshold);
-      const kept = m.ss.pruneInterior ? pruneInterior(occupied, g) : occupied;
-      const aggregated = aggregation.aggregate({
-        coords: kept,
-        logits,
-        res: g,
-        maxVoxels: m.ss.maxVoxels,
-        downsampleFactor: m.ss.downsampleFactor,
-        imageCrop: images.imageCrop,
-        maskCrop: images.maskCrop,
-        imageSize: m.image.size,
-        uniform: () => rng.uniform(),
-      });
-      return { occupied: occupied.length / 3, afterPrune: kept.length / 3, ...aggregated };
-    };
-    for (let draw = 0; ; draw++) {
-      const drawNoise: NoiseSource = draw ? (st, mod, n) => noise(st, `${mod}#${draw}`, n) : noise;
-      s1 = await timed('stage1', () =>
+    const sampleStructure = async (drawNoise: NoiseSource) => {
+      const s1 = await timed('stage1', () =>
         sampleStage1({
           sessions,
           cond: ssCond,
@@ -173,15 +152,36 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
           onStep: (step, of) => progress({ stage: 'stage1', step, of }),
         }),
       );
-      logits = await timed('ss_decoder', () => decodeOccupancy(sessions, s1.latent.shape));
-      structure = await timed('structure', () => structureOf(logits));
-      if (structure.coords.length > 0) break;
-      if (draw + 1 >= STAGE1_DRAWS)
+      const logits = await timed('ss_decoder', () => decodeOccupancy(sessions, s1.latent.shape));
+      const structure = await timed('structure', () => {
+        const g = m.ss.occupancyRes;
+        const occupied = occupiedCoords(logits, g, m.ss.occupancyThreshold);
+        const kept = m.ss.pruneInterior ? pruneInterior(occupied, g) : occupied;
+        const aggregated = aggregation.aggregate({
+          coords: kept,
+          logits,
+          res: g,
+          maxVoxels: m.ss.maxVoxels,
+          downsampleFactor: m.ss.downsampleFactor,
+          imageCrop: images.imageCrop,
+          maskCrop: images.maskCrop,
+          imageSize: m.image.size,
+          uniform: () => rng.uniform(),
+        });
+        return { occupied: occupied.length / 3, afterPrune: kept.length / 3, ...aggregated };
+      });
+      return { s1, logits, structure };
+    };
+    let sampled = await sampleStructure(noise);
+    for (let draw = 1; sampled.structure.coords.length === 0; draw++) {
+      if (draw >= STAGE1_DRAWS)
         throw new Error(
           `stage 1 produced no occupied voxels in ${STAGE1_DRAWS} noise draws; try another seed or a tighter mask`,
         );
-      notes.push(`stage 1 found no occupied voxel with noise draw ${draw + 1}; sampled it again`);
+      notes.push(`stage 1 found no occupied voxel with noise draw ${draw}; sampled it again`);
+      sampled = await sampleStructure((st, mod, n) => noise(st, `${mod}#${draw}`, n));
     }
+    const { s1, logits, structure } = sampled;
     for (const [name, v] of Object.entries(s1.latent)) artifact(`ss_latent.${name}`, v);
     artifact('occupancy_logits', logits);
     const decodedPose = decodePose(
@@ -248,8 +248,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
       const f = await timed('layout_fit', () =>
         fitLayoutToMask({ mesh: decoded.mesh, pose: predictedPose, mask: pair.mask.mask, camera }),
       );
-      const fitted = silhouetteOf(f.pose);
-      if (fitted.iou > predictedSil.iou) {
+      // The fit never loses at its work resolution; keep it only if it also wins at the photo's.
+      const fitted = f.iouAfter > f.iouBefore ? silhouetteOf(f.pose) : null;
+      if (fitted && fitted.iou > predictedSil.iou) {
         [pose, sil] = [f.pose, fitted];
         fit = { shiftPx: f.shift, scaleFactor: f.scaleFactor };
       }

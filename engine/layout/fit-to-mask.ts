@@ -11,7 +11,7 @@
 // IoU itself. Run on a copy of the mask at most WORK_SIDE pixels on its long side (the search rasterises the
 // mesh some 40 times). The result is never worse than the network's layout at that resolution.
 import { applyPose, type Pose } from '../geometry/pose.ts';
-import { rasterizeSilhouette, type PinholeCamera } from '../metrics/silhouette.ts';
+import { maskIoU, rasterizeSilhouette, type PinholeCamera } from '../metrics/silhouette.ts';
 import type { TriMesh } from '../metrics/types.ts';
 
 const WORK_SIDE = 320;
@@ -74,7 +74,7 @@ export function fitLayoutToMask({ mesh, pose, mask, camera }: LayoutFitInput): L
     }
     return rasterizeSilhouette(moved, mesh.faces, cam).mask;
   };
-  const iou = (p: Params) => overlap(render(p), target);
+  const iou = (p: Params) => maskIoU(render(p), target);
 
   const start: Params = { du: 0, dv: 0, k: 0 };
   const before = iou(start);
@@ -146,14 +146,4 @@ function moments(m: Uint8Array, W: number, H: number): { area: number; cx: numbe
         sy += j + 0.5;
       }
   return area ? { area, cx: sx / area, cy: sy / area } : { area: 0, cx: 0, cy: 0 };
-}
-
-function overlap(a: Uint8Array, b: Uint8Array): number {
-  let inter = 0,
-    union = 0;
-  for (let i = 0; i < a.length; i++) {
-    inter += a[i] & b[i];
-    union += a[i] | b[i];
-  }
-  return union ? inter / union : 0;
 }

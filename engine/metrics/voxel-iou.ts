@@ -82,8 +82,8 @@ function edgeFn(ux: number, uy: number, vx: number, vy: number, qx: number, qy: 
   return -((ux - vx) * (qy - vy) - (uy - vy) * (qx - vx));
 }
 
-/** Occupancy (res³, index (i·res + j)·res + k for x, y, z) of voxel centres inside a closed mesh. */
-/** Voxels whose centre lies between crossings 2k and 2k+1 of the +z ray through its column (parity). */
+/** Voxels (index (i·res + j)·res + k for x, y, z) whose centre lies between crossings 2k and 2k+1 of the
+ *  +z ray through its column: the inside of a closed mesh by parity. */
 function voxelizeParity(mesh: TriMesh, grid: VoxelGrid): Uint8Array {
   const { origin, voxel, res } = grid;
   const v = mesh.vertices,
@@ -161,62 +161,50 @@ function voxelizeParity(mesh: TriMesh, grid: VoxelGrid): Uint8Array {
  */
 export function voxelizeSolid(mesh: TriMesh, grid: VoxelGrid): Uint8Array {
   const { res } = grid;
+  const last = res - 1;
   const parity = voxelizeParity(mesh, grid);
   const surf = voxelizeSurface(mesh, grid);
-  const wall = new Uint8Array(parity.length);
-  for (let i = 0; i < wall.length; i++) wall[i] = parity[i] | surf[i];
-  const outside = new Uint8Array(wall.length);
-  const queue = new Int32Array(wall.length);
+  const onBorder = (idx: number): boolean => {
+    const k = idx % res,
+      j = Math.floor(idx / res) % res,
+      i = Math.floor(idx / (res * res));
+    return i === 0 || j === 0 || k === 0 || i === last || j === last || k === last;
+  };
+  /** Calls fn with each 6-connected neighbour of a voxel inside the grid (no allocation: 262k voxels). */
+  const eachNeighbour = (idx: number, fn: (n: number) => void) => {
+    const k = idx % res,
+      j = Math.floor(idx / res) % res,
+      i = Math.floor(idx / (res * res));
+    if (i > 0) fn(idx - res * res);
+    if (i < last) fn(idx + res * res);
+    if (j > 0) fn(idx - res);
+    if (j < last) fn(idx + res);
+    if (k > 0) fn(idx - 1);
+    if (k < last) fn(idx + 1);
+  };
+  // Flood the exterior from the border through everything that is neither parity nor surface.
+  const outside = new Uint8Array(parity.length);
+  const queue = new Int32Array(parity.length);
   let head = 0,
     tail = 0;
   const visit = (idx: number) => {
-    if (!wall[idx] && !outside[idx]) {
+    if (!parity[idx] && !surf[idx] && !outside[idx]) {
       outside[idx] = 1;
       queue[tail++] = idx;
     }
   };
-  const last = res - 1;
-  for (let i = 0; i < res; i++)
-    for (let j = 0; j < res; j++)
-      for (let k = 0; k < res; k++)
-        if (i === 0 || j === 0 || k === 0 || i === last || j === last || k === last)
-          visit((i * res + j) * res + k);
-  while (head < tail) {
-    const idx = queue[head++];
-    const k = idx % res,
-      j = Math.floor(idx / res) % res,
-      i = Math.floor(idx / (res * res));
-    if (i > 0) visit(idx - res * res);
-    if (i < last) visit(idx + res * res);
-    if (j > 0) visit(idx - res);
-    if (j < last) visit(idx + res);
-    if (k > 0) visit(idx - 1);
-    if (k < last) visit(idx + 1);
-  }
+  for (let idx = 0; idx < parity.length; idx++) if (onBorder(idx)) visit(idx);
+  while (head < tail) eachNeighbour(queue[head++], visit);
   // Inside: parity voxels, and every voxel the flood did not reach except surface voxels (centre outside
   // the mesh by parity) that face the exterior, so the outer boundary is where parity puts it.
-  const solid = new Uint8Array(wall.length);
-  const faces = (idx: number): boolean => {
-    const k = idx % res,
-      j = Math.floor(idx / res) % res,
-      i = Math.floor(idx / (res * res));
-    return (
-      i === 0 ||
-      j === 0 ||
-      k === 0 ||
-      i === last ||
-      j === last ||
-      k === last ||
-      outside[idx - res * res] === 1 ||
-      outside[idx + res * res] === 1 ||
-      outside[idx - res] === 1 ||
-      outside[idx + res] === 1 ||
-      outside[idx - 1] === 1 ||
-      outside[idx + 1] === 1
-    );
+  const facesOutside = (idx: number) => {
+    let any = onBorder(idx);
+    if (!any) eachNeighbour(idx, (n) => (any ||= outside[n] === 1));
+    return any;
   };
-  for (let i = 0; i < wall.length; i++)
-    solid[i] = parity[i] || (!outside[i] && !(surf[i] && faces(i))) ? 1 : 0;
+  const solid = new Uint8Array(parity.length);
+  for (let i = 0; i < solid.length; i++)
+    solid[i] = parity[i] || (!outside[i] && !(surf[i] && facesOutside(i))) ? 1 : 0;
   return solid;
 }
 
