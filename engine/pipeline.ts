@@ -49,6 +49,12 @@ export type RunOptions = {
    * The report keeps the silhouette IoU of the network's own layout next to the fitted one.
    */
   layoutFit?: boolean;
+  /**
+   * Treat the region the surface band encloses as inside when extracting the mesh (default true): no hidden
+   * inner shell, holes through the band sealed (engine/geometry/flexicubes/interior.ts). False reproduces the
+   * reference's FlexiCubes exactly (parity tests).
+   */
+  fillInterior?: boolean;
   /** Release each network after its stage so one is resident at a time (large packs). */
   lowMemory?: boolean;
   /** Decode Gaussians too when the pack has a Gaussian decoder. */
@@ -221,7 +227,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     );
 
     progress({ stage: 'decode', step: 0, of: 1 });
-    const decoded = await timed('decode', () => decodeMesh(sessions, structure.coords, s2.slat));
+    const decoded = await timed('decode', () => decodeMesh(sessions, structure.coords, s2.slat, opts.fillInterior ?? true));
     artifact('cube_feats', decoded.cubeFeats);
     const gaussians =
       opts.gaussians && m.stages.gs_decoder

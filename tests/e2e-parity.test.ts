@@ -23,6 +23,7 @@ describe('end to end vs PyTorch', async () => {
     mask: SAMPLE_MASK,
     pack,
     threads: 1,
+    fillInterior: false, // the reference keeps FlexiCubes' hidden inner shell
     noise: (stage, modality, length) => {
       const data = t(stage === 'ss' ? `ss.noise.${modality}` : 'slat.noise') as Float32Array;
       if (data.length !== length)

@@ -93,8 +93,9 @@ describe('the shipped nano pack', () => {
     const zUp = loadPack(PACK).manifest.output.zUpToYUp;
     const truth = await readGlbMesh(path.join(SAMPLES, SYNTHETIC, 'gt.glb'), zUp);
     const m = compareMeshes(mesh, truth, { normalization: 'independent' });
-    expect(m.f1).toBeGreaterThanOrEqual(38);
-    expect(m.vIoU).toBeGreaterThan(0.08);
+    // Measured 45.1 / 0.48 (vIoU 0.11 with the reference's hidden inner shell, fillInterior false).
+    expect(m.f1).toBeGreaterThanOrEqual(40);
+    expect(m.vIoU).toBeGreaterThan(0.4);
   }, 120_000);
 
   it(`gives a closed, coloured mesh that covers the mask of the real photo ${REAL}`, async () => {

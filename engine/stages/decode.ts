@@ -38,7 +38,19 @@ function decoderFeeds(
   return { feeds, finest: st.finestCoords };
 }
 
-export async function decodeMesh(sessions: SessionCache, coords: Int32Array, slat: Float32Array) {
+/** Gaps in the stage-2 voxel shell up to 2·SEAL_VOXELS voxels wide are closed when the interior is filled.
+ *  Measured on 24 held-out nano samples (vIoU / F1 against interior-filled ground truth): 1 voxel 0.29 / 42.1,
+ *  3 voxels 0.31 / 42.7, 4 voxels 0.31 / 43.2, 6 voxels 0.31 / 43.2; reference rule 0.10 / 36.5. */
+const SEAL_VOXELS = 3;
+
+/** fillInterior: the mesh is the outer boundary of the solid (FlexiCubesInput.sealInterior); false is the
+ *  reference's rule. */
+export async function decodeMesh(
+  sessions: SessionCache,
+  coords: Int32Array,
+  slat: Float32Array,
+  fillInterior: boolean,
+) {
   const m = sessions.pack.manifest;
   const { feeds, finest } = decoderFeeds(sessions, coords, slat, true);
   const out = await sessions.run('mesh_decoder', feeds);
@@ -52,6 +64,7 @@ export async function decodeMesh(sessions: SessionCache, coords: Int32Array, sla
     sdfBias: m.decoder.mesh.sdfBias,
     weightScale: m.decoder.mesh.weightScale,
     layout: m.decoder.mesh.layout,
+    sealInterior: fillInterior ? SEAL_VOXELS * 2 ** m.decoder.subdivisions : undefined,
   });
   return { mesh, cubes: finest.length / 3, cubeFeats: cube, flexicubesMs: performance.now() - t0 };
 }

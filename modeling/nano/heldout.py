@@ -6,8 +6,8 @@ With --folders (the layout of resources/samples/):
     cd modeling && /usr/bin/python3 -m nano.heldout --count 6 --folders --out ../resources/samples
 
 Writes, for seed HELDOUT_SEED_BASE + i: NAME.png (photo, no EXIF), NAME.mask.png, NAME.gt.glb (ground-truth
-mesh: the generator's corner sdf + colour on the fine cubes of the surface band, through the reference
-FlexiCubes at res 64, canonical z-up -> glTF y-up like the engine's GLB) and NAME.json (family, field of view,
+mesh: the generator's corner sdf + colour on the fine cubes of the surface band and of the interior, through
+the reference FlexiCubes at res 64, canonical z-up -> glTF y-up like the engine's GLB) and NAME.json (family, field of view,
 the layout in the canonical 60-degree camera and gauge the network learns: quaternion w,x,y,z, translation,
 scale); with --folders, NAME/photo.png, NAME/mask.png, NAME/gt.glb and NAME/truth.json instead.
 """
@@ -33,8 +33,15 @@ Y_UP = np.array([[1, 0, 0], [0, 0, -1], [0, 1, 0]], np.float32)  # rows: v @ M (
 
 
 def gt_mesh(sample):
-    """Closed GT mesh from the sample's grids (the decoder's training target, decoded like a pack output)."""
-    coords = SP.subdivide_coords(SP.sort_coords(np.argwhere(sample["occupancy"])))  # fine cubes at res 64
+    """Closed GT mesh from the sample's grids: the decoder's training target (the fine cubes of the surface
+    band) plus every fine cube with a corner inside the shape, so the true negative sdf fills the interior and
+    FlexiCubes leaves no hidden inner shell (the engine's fillInterior does the same for predictions)."""
+    band = SP.subdivide_coords(np.argwhere(sample["occupancy"]))  # fine cubes at res 64
+    sdf_grid = sample["sdf"]
+    corner_min = np.min([sdf_grid[i:i + C.MESH_RES, j:j + C.MESH_RES, k:k + C.MESH_RES]
+                         for i, j, k in CORNERS], axis=0)
+    inside = np.argwhere(corner_min < 0).astype(np.int32)
+    coords = SP.sort_coords(np.unique(np.concatenate([band, inside]), axis=0))
     p = coords.astype(np.int64)[:, None, :] + CORNERS[None]
     sdf = sample["sdf"][p[..., 0], p[..., 1], p[..., 2]]
     rgb = np.clip(sample["colour"][p[..., 0], p[..., 1], p[..., 2]], 1e-4, 1 - 1e-4)

@@ -2,6 +2,7 @@
 // reference (257³ vertex grid, 256³ cube grid) without allocating it: every default a missing vertex or
 // cube would have in the dense grids is applied on lookup. Values that decide topology (vertex sdf signs,
 // γ products) are rounded to float32 the way torch computes them, so signs and quad splits agree.
+import { borderVertices, outsideVertices } from './interior.ts';
 import { IntMap } from './intmap.ts';
 import { CHECK_TABLE, CUBE_EDGES, DMC_TABLE, NUM_VD_TABLE } from './tables.ts';
 import type { FlexiCubesInput, FlexiCubesMesh } from './types.ts';
@@ -120,14 +121,26 @@ export function extractFlexiCubes(input: FlexiCubesInput): FlexiCubesMesh {
     for (let a = 0; a < 3; a++) vCol[3 * v + a] = 1 / (1 + Math.exp(-f32(colAcc[3 * v + a] / n)));
   }
 
-  // 2. Surface cubes: only cubes touching a negative vertex can change sign (missing vertices are +1), and
-  // a cube's case is the OR of the corner bits of its negative vertices, so no corner lookups are needed.
+  // Sign of every grid vertex: the reference's (missing vertices +1) or, with sealInterior, outside only
+  // where interior.ts says so (other positive vertices become −1: no hidden shells, narrow holes sealed).
+  let outside: Uint8Array | null = null;
+  if (input.sealInterior !== undefined) {
+    const negative = new Uint8Array(N * NN);
+    for (const v of negVerts) negative[vKey[v]] = 1;
+    outside = outsideVertices(negative, coords, res, input.sealInterior);
+  }
+  const sdfAt = (key: number, v: number): number => {
+    const s = v >= 0 ? vSdf[v] : 1;
+    return s < 0 || !outside || outside[key] ? s : -1;
+  };
+
+  // 2. Surface cubes: those around a negative vertex (the reference's rule; with sealInterior, those around
+  // an outside vertex next to an inside one). A cube's case has bit j set when corner j is negative. The
+  // negative corners are kept for step 5.
   const candMap = new IntMap(8 * negVerts.length);
   let candKey = new Int32Array(1024);
-  let candCase = new Uint8Array(1024);
   let nCand = 0;
-  for (const v of negVerts) {
-    const key = vKey[v];
+  const addCubesAround = (key: number) => {
     const gx = Math.floor(key / NN);
     const gy = Math.floor(key / N) % N;
     const gz = key % N;
@@ -137,20 +150,38 @@ export function extractFlexiCubes(input: FlexiCubesInput): FlexiCubesMesh {
       const cz = gz - CORNER[3 * j + 2];
       if (cx < 0 || cy < 0 || cz < 0 || cx >= res || cy >= res || cz >= res) continue;
       const ck = (cx * res + cy) * res + cz;
-      const ci = candMap.getOrInsert(ck, nCand);
-      if (ci === nCand) {
-        if (nCand === candKey.length) {
-          const k2 = new Int32Array(2 * nCand);
-          k2.set(candKey);
-          candKey = k2;
-          const c2 = new Uint8Array(2 * nCand);
-          c2.set(candCase);
-          candCase = c2;
-        }
-        candKey[nCand++] = ck;
+      if (candMap.getOrInsert(ck, nCand) !== nCand) continue;
+      if (nCand === candKey.length) {
+        const k2 = new Int32Array(2 * nCand);
+        k2.set(candKey);
+        candKey = k2;
       }
-      candCase[ci] |= 1 << j;
+      candKey[nCand++] = ck;
     }
+  };
+  if (outside) {
+    const border = borderVertices(outside, N);
+    for (let key = 0; key < border.length; key++) if (border[key] && outside[key]) addCubesAround(key);
+  } else for (const v of negVerts) addCubesAround(vKey[v]);
+  const negSeen = new IntMap(8 * negVerts.length);
+  const negKeys: number[] = [];
+  const candCase = new Uint8Array(nCand);
+  for (let i = 0; i < nCand; i++) {
+    const ck = candKey[i];
+    const cx = Math.floor(ck / (res * res));
+    const cy = Math.floor(ck / res) % res;
+    const cz = ck % res;
+    let cs = 0;
+    for (let j = 0; j < 8; j++) {
+      const key = (cx + CORNER[3 * j]) * NN + (cy + CORNER[3 * j + 1]) * N + cz + CORNER[3 * j + 2];
+      if (sdfAt(key, vmap.get(key)) >= 0) continue;
+      cs |= 1 << j;
+      if (negSeen.get(key) < 0) {
+        negSeen.set(key, 1);
+        negKeys.push(key);
+      }
+    }
+    candCase[i] = cs;
   }
   // Dense reference order: cube linear index. key·256 + case stays exact in a double.
   const packed = new Float64Array(nCand);
@@ -161,7 +192,7 @@ export function extractFlexiCubes(input: FlexiCubesInput): FlexiCubesMesh {
   let S = 0;
   for (let i = 0; i < nCand; i++) {
     const cs = packed[i] % 256;
-    if (cs === 255) continue;
+    if (cs === 255 || cs === 0) continue;
     sKey[S] = (packed[i] - cs) / 256;
     sCase[S++] = cs;
   }
@@ -209,17 +240,17 @@ export function extractFlexiCubes(input: FlexiCubesInput): FlexiCubesMesh {
       const cy = Math.floor(ck / res) % res;
       const cz = ck % res;
       for (let j = 0; j < 8; j++) {
-        const v = vmap.get((cx + CORNER[3 * j]) * NN + (cy + CORNER[3 * j + 1]) * N + cz + CORNER[3 * j + 2]);
+        const key = (cx + CORNER[3 * j]) * NN + (cy + CORNER[3 * j + 1]) * N + cz + CORNER[3 * j + 2];
+        const v = vmap.get(key);
         const ra = row >= 0 ? feats[base + alpha0 + j] : 0;
         cAlpha[j] = f32(f32(f32(Math.tanh(ra)) * ws) + 1);
+        cSdf[j] = sdfAt(key, v);
         if (v >= 0) {
-          cSdf[j] = vSdf[v];
           for (let a = 0; a < 3; a++) {
             cPos[3 * j + a] = vPos[3 * v + a];
             cCol[3 * j + a] = vCol[3 * v + a];
           }
         } else {
-          cSdf[j] = 1;
           cPos[3 * j] = (cx + CORNER[3 * j]) / res - 0.5;
           cPos[3 * j + 1] = (cy + CORNER[3 * j + 1]) / res - 0.5;
           cPos[3 * j + 2] = (cz + CORNER[3 * j + 2]) / res - 0.5;
@@ -275,8 +306,7 @@ export function extractFlexiCubes(input: FlexiCubesInput): FlexiCubesMesh {
   // the order is y (second = first−N), z (first+1), x (first+N²): sort key first·3 + {y:0, z:1, x:2}.
   const edgeKeys: number[] = [];
   const AXIS_CODE = [2, 0, 1];
-  for (const v of negVerts) {
-    const key = vKey[v];
+  for (const key of negKeys) {
     const g = [Math.floor(key / NN), Math.floor(key / N) % N, key % N];
     for (let axis = 0; axis < 3; axis++) {
       const stride = axis === 0 ? NN : axis === 1 ? N : 1;
@@ -284,7 +314,7 @@ export function extractFlexiCubes(input: FlexiCubesInput): FlexiCubesMesh {
         const o = g[axis] + dir;
         if (o < 0 || o > res) continue;
         const other = vmap.get(key + dir * stride);
-        if (other >= 0 && vSdf[other] < 0) continue; // both negative: no crossing
+        if (sdfAt(key + dir * stride, other) < 0) continue; // both negative: no crossing
         const lowKey = dir > 0 ? key : key - stride;
         // All 4 cubes around the edge must lie inside the grid (edge_count == 4).
         let inside = true;
@@ -324,7 +354,7 @@ export function extractFlexiCubes(input: FlexiCubesInput): FlexiCubesMesh {
       q[i] = id;
     }
     const fv = vmap.get(first);
-    const sFirst = fv >= 0 ? vSdf[fv] : 1;
+    const sFirst = sdfAt(first, fv);
     // Winding faces the positive side: [0,1,3,2] when the first endpoint is outside, else [2,3,1,0].
     const flip = sFirst > 0;
     const p0 = flip ? q[0] : q[2];

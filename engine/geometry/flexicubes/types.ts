@@ -29,6 +29,13 @@ export interface FlexiCubesInput {
   /** FlexiCubes weight_scale (0.99 for SAM 3D). */
   weightScale: number;
   layout: FlexiCubesLayout;
+  /**
+   * Absent: the reference's rule, every vertex outside the active cubes has sdf +1 (the band's inner side
+   * becomes a hidden second surface). Set: vertices enclosed by the active cubes, gaps up to 2·sealInterior
+   * cubes wide closed, have sdf −1, so that hidden surface disappears and holes through the band are sealed
+   * (interior.ts).
+   */
+  sealInterior?: number;
 }
 
 export interface FlexiCubesMesh {
