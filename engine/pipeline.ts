@@ -227,7 +227,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     );
 
     progress({ stage: 'decode', step: 0, of: 1 });
-    const decoded = await timed('decode', () => decodeMesh(sessions, structure.coords, s2.slat, opts.fillInterior ?? true));
+    const decoded = await timed('decode', () =>
+      decodeMesh(sessions, structure.coords, s2.slat, opts.fillInterior ?? true),
+    );
     artifact('cube_feats', decoded.cubeFeats);
     const gaussians =
       opts.gaussians && m.stages.gs_decoder
