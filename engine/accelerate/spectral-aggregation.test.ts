@@ -265,7 +265,7 @@ describe('spectralAggregation policy', () => {
     expect(d.hfer3d).toBe(freq.hfer);
     expect(d.hfer3d).toBeGreaterThan(0.8);
     expect(d.hfer2d).toBeGreaterThan(0.5);
-    expect(d.factor).toBe(adaptiveFactor(d.hfer2d, d.hfer3d, 0.7, 0.5).factor);
+    expect(d.factor).toBe(adaptiveFactor(d.hfer2d!, d.hfer3d, 0.7, 0.5).factor);
     expect(out.downsampleFactor).toBe(d.factor);
     expect(d.voxelsIn).toBe(15850);
     expect(out.coords.length / 3).toBe(d.voxelsOut);
@@ -293,6 +293,21 @@ describe('spectralAggregation policy', () => {
     const out = policy.aggregate(input(SHELL));
     expect(out.downsampleFactor).toBe(factor);
     expect(out.coords.length / 3).toBe(count);
+  });
+
+  it('on a 32³ grid keeps every voxel, skips the 2D ratio, and still scores the voxels for carving', () => {
+    const small = shellCoords([16, 16, 16], 8, 11);
+    const logits = new Float32Array(32 ** 3).fill(-1);
+    for (let i = 0; i < small.length; i += 3) logits[(small[i] * 32 + small[i + 1]) * 32 + small[i + 2]] = 1;
+    const inp = input(small, { res: 32, logits });
+    const decisions: SpectralDecision[] = [];
+    const out = spectralAggregation({ onDecision: (d) => decisions.push(d) }).aggregate(inp);
+    expect(decisions[0]).toMatchObject({ hfer2d: null, score: null, requestedFactor: 1, factor: 1 });
+    expect(out.coords).toEqual(small);
+    expect(out.spatialScores).toEqual(analyzeVoxelFrequency(logits, 32, small).scores);
+    const compat: SpectralDecision[] = [];
+    spectralAggregation({ referenceCompat: true, onDecision: (d) => compat.push(d) }).aggregate(inp);
+    expect(compat[0].hfer2d).toBeGreaterThan(0); // the published code measures and applies it on any grid
   });
 
   it('referenceCompat reproduces the published box-centred placement', () => {
