@@ -2,7 +2,7 @@
 // reference (257³ vertex grid, 256³ cube grid) without allocating it: every default a missing vertex or
 // cube would have in the dense grids is applied on lookup. Values that decide topology (vertex sdf signs,
 // γ products) are rounded to float32 the way torch computes them, so signs and quad splits agree.
-import { borderVertices, outsideVertices } from './interior.ts';
+import { borderVertices, nearestSource, outsideVertices } from './interior.ts';
 import { IntMap } from './intmap.ts';
 import { CHECK_TABLE, CUBE_EDGES, DMC_TABLE, NUM_VD_TABLE } from './tables.ts';
 import type { FlexiCubesInput, FlexiCubesMesh } from './types.ts';
@@ -124,10 +124,12 @@ export function extractFlexiCubes(input: FlexiCubesInput): FlexiCubesMesh {
   // Sign of every grid vertex: the reference's (missing vertices +1) or, with sealInterior, outside only
   // where interior.ts says so (other positive vertices become −1: no hidden shells, narrow holes sealed).
   let outside: Uint8Array | null = null;
+  let colourFrom: Int32Array | null = null; // vertex whose colour a missing vertex takes (else grey)
   if (input.sealInterior !== undefined) {
     const negative = new Uint8Array(N * NN);
     for (const v of negVerts) negative[vKey[v]] = 1;
     outside = outsideVertices(negative, coords, res, input.sealInterior);
+    colourFrom = nearestSource(vKey.subarray(0, V), N, 2 * input.sealInterior + 1);
   }
   const sdfAt = (key: number, v: number): number => {
     const s = v >= 0 ? vSdf[v] : 1;
@@ -254,7 +256,8 @@ export function extractFlexiCubes(input: FlexiCubesInput): FlexiCubesMesh {
           cPos[3 * j] = (cx + CORNER[3 * j]) / res - 0.5;
           cPos[3 * j + 1] = (cy + CORNER[3 * j + 1]) / res - 0.5;
           cPos[3 * j + 2] = (cz + CORNER[3 * j + 2]) / res - 0.5;
-          cCol[3 * j] = cCol[3 * j + 1] = cCol[3 * j + 2] = 0.5;
+          const src = colourFrom ? colourFrom[key] : -1;
+          for (let a = 0; a < 3; a++) cCol[3 * j + a] = src >= 0 ? vCol[3 * src + a] : 0.5;
         }
       }
       for (let e = 0; e < 12; e++) {

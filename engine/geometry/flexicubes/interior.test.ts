@@ -13,8 +13,12 @@ const grey = (): [number, number, number] => [0.5, 0.5, 0.5];
 const SPHERE_VOLUME = (4 / 3) * Math.PI * R ** 3;
 
 /** The cubes of a solid sphere input whose corners are not all deeper than `band` inside: a surface band. */
-function band(width: number, keep: (x: number, y: number, z: number) => boolean = () => true) {
-  const solid = analyticInput(RES, sphere, width, grey);
+function band(
+  width: number,
+  keep: (x: number, y: number, z: number) => boolean = () => true,
+  colour: () => [number, number, number] = grey,
+) {
+  const solid = analyticInput(RES, sphere, width, colour);
   const coords: number[] = [];
   const rows: Float32Array[] = [];
   for (let r = 0; r < solid.coords.length / 3; r++) {
@@ -89,6 +93,23 @@ describe('extractFlexiCubes with sealInterior', () => {
     const m = extractFlexiCubes({ ...holed, sealInterior: 2 });
     expect(euler(m)).toBe(2);
     expect(volume(m) / SPHERE_VOLUME).toBeGreaterThan(0.9);
+  });
+
+  it('seals a gap in the voxel band itself, coloured like its surroundings', () => {
+    const red = (): [number, number, number] => [0.8, 0.2, 0.2];
+    const centre = (i: number) => (i + 0.5) / RES - 0.5;
+    const gap = band(
+      1.5 / RES,
+      (x, y, z) => !(centre(x) > 0.2 && Math.hypot(centre(y), centre(z)) < 2 / RES),
+      red,
+    );
+    expect(volume(extractFlexiCubes(gap))).toBeLessThan(0.7 * SPHERE_VOLUME);
+    const m = extractFlexiCubes({ ...gap, sealInterior: 2 });
+    expect(euler(m)).toBe(2);
+    expect(volume(m) / SPHERE_VOLUME).toBeGreaterThan(0.9);
+    let worst = 0;
+    for (let i = 0; i < m.colors.length; i++) worst = Math.max(worst, Math.abs(m.colors[i] - red()[i % 3]));
+    expect(worst).toBeLessThan(0.01); // no grey seal
   });
 
   it('removes "outside" layers predicted inside the band', () => {

@@ -105,6 +105,42 @@ export function borderVertices(flags: Uint8Array, N: number): Uint8Array {
   return set;
 }
 
+/**
+ * For each lattice vertex within `depth` 6-steps of a source vertex, the nearest source's index (BFS
+ * order), else −1. Seal patches lie between vertices no active cube touches, which have no colour of their
+ * own; they take their nearest decoded neighbour's.
+ */
+export function nearestSource(sourceKeys: Int32Array, N: number, depth: number): Int32Array {
+  const near = new Int32Array(N * N * N).fill(-1);
+  let frontier: number[] = [];
+  sourceKeys.forEach((key, i) => {
+    near[key] = i;
+    frontier.push(key);
+  });
+  for (let d = 0; d < depth && frontier.length; d++) {
+    const next: number[] = [];
+    for (const i of frontier) {
+      const z = i % N,
+        y = ((i - z) / N) % N,
+        x = (i - z - y * N) / (N * N);
+      const step = (j: number) => {
+        if (near[j] < 0) {
+          near[j] = near[i];
+          next.push(j);
+        }
+      };
+      if (x > 0) step(i - N * N);
+      if (x < N - 1) step(i + N * N);
+      if (y > 0) step(i - N);
+      if (y < N - 1) step(i + N);
+      if (z > 0) step(i - 1);
+      if (z < N - 1) step(i + 1);
+    }
+    frontier = next;
+  }
+  return near;
+}
+
 /** Chebyshev dilation by r cubes: one running-window pass per axis, each line walked both ways. */
 export function dilate(src: Uint8Array, res: number, r: number): Uint8Array {
   if (r <= 0) return src.slice();
