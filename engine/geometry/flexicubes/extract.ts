@@ -2,7 +2,7 @@
 // reference (257³ vertex grid, 256³ cube grid) without allocating it: every default a missing vertex or
 // cube would have in the dense grids is applied on lookup. Values that decide topology (vertex sdf signs,
 // γ products) are rounded to float32 the way torch computes them, so signs and quad splits agree.
-import { borderVertices, nearestSource, outsideVertices } from './interior.ts';
+import { findInterior } from './interior.ts';
 import { IntMap } from './intmap.ts';
 import { CHECK_TABLE, CUBE_EDGES, DMC_TABLE, NUM_VD_TABLE } from './tables.ts';
 import type { FlexiCubesInput, FlexiCubesMesh } from './types.ts';
@@ -122,18 +122,14 @@ export function extractFlexiCubes(input: FlexiCubesInput): FlexiCubesMesh {
   }
 
   // Sign of every grid vertex: the reference's (missing vertices +1) or, with sealInterior, outside only
-  // where interior.ts says so (other positive vertices become −1: no hidden shells, narrow holes sealed).
-  let outside: Uint8Array | null = null;
-  let colourFrom: Int32Array | null = null; // vertex whose colour a missing vertex takes (else grey)
-  if (input.sealInterior !== undefined) {
-    const negative = new Uint8Array(N * NN);
-    for (const v of negVerts) negative[vKey[v]] = 1;
-    outside = outsideVertices(negative, coords, res, input.sealInterior);
-    colourFrom = nearestSource(vKey.subarray(0, V), N, 2 * input.sealInterior + 1);
-  }
+  // where interior.ts says so (other positive vertices become −1: the enclosed region is solid).
+  const interior =
+    input.sealInterior === undefined
+      ? null
+      : findInterior(coords, res, input.sealInterior, vKey.subarray(0, V), (v) => vSdf[v] < 0);
   const sdfAt = (key: number, v: number): number => {
     const s = v >= 0 ? vSdf[v] : 1;
-    return s < 0 || !outside || outside[key] ? s : -1;
+    return s < 0 || !interior || interior.isOutside(key) ? s : -1;
   };
 
   // 2. Surface cubes: those around a negative vertex (the reference's rule; with sealInterior, those around
@@ -161,10 +157,8 @@ export function extractFlexiCubes(input: FlexiCubesInput): FlexiCubesMesh {
       candKey[nCand++] = ck;
     }
   };
-  if (outside) {
-    const border = borderVertices(outside, N);
-    for (let key = 0; key < border.length; key++) if (border[key] && outside[key]) addCubesAround(key);
-  } else for (const v of negVerts) addCubesAround(vKey[v]);
+  if (interior) for (const key of interior.border) addCubesAround(key);
+  else for (const v of negVerts) addCubesAround(vKey[v]);
   const negSeen = new IntMap(8 * negVerts.length);
   const negKeys: number[] = [];
   const candCase = new Uint8Array(nCand);
@@ -256,7 +250,7 @@ export function extractFlexiCubes(input: FlexiCubesInput): FlexiCubesMesh {
           cPos[3 * j] = (cx + CORNER[3 * j]) / res - 0.5;
           cPos[3 * j + 1] = (cy + CORNER[3 * j + 1]) / res - 0.5;
           cPos[3 * j + 2] = (cz + CORNER[3 * j + 2]) / res - 0.5;
-          const src = colourFrom ? colourFrom[key] : -1;
+          const src = interior ? interior.colourSource(key) : -1;
           for (let a = 0; a < 3; a++) cCol[3 * j + a] = src >= 0 ? vCol[3 * src + a] : 0.5;
         }
       }
