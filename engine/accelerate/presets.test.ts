@@ -4,7 +4,7 @@ import { sampleFlow } from '../sampling/flow-sampler.ts';
 import type { SamplerConfig } from '../pack/manifest.ts';
 import { FAST_SAM3D_CLI, FAST_SAM3D_README } from './knobs.ts';
 import { knobFlags, resolveStrategy, STRATEGY_NAMES } from './presets.ts';
-import { spectralAggregation } from './spectral-aggregation.ts';
+import { spectralAggregation, type SpectralDecision } from './spectral-aggregation.ts';
 import type { AggregationInput } from './aggregation.ts';
 
 const SS: SamplerConfig = {
@@ -133,16 +133,20 @@ describe('spectral aggregation on small grids', () => {
   };
 
   it('keep the 64³ resolution of the factor rule: a 16³ pack is left as is, compat applies the raw factor', () => {
-    // The smooth crop gives factor 2, i.e. 64/2 = 32 voxels across: a 16³ grid is already coarser.
-    const decisions: number[] = [];
-    const scaled = spectralAggregation({ onDecision: (d) => decisions.push(d.requestedFactor) }).aggregate(
-      input,
-    );
-    expect(decisions).toEqual([2]);
+    // Every factor of the rule (≤ 2, i.e. ≥ 64/2 = 32 voxels across) leaves a 16³ grid as it is, so the
+    // rule is not even measured; compat measures it (the smooth crop gives 2) and applies it raw.
+    const decisions: SpectralDecision[] = [];
+    const scaled = spectralAggregation({ onDecision: (d) => decisions.push(d) }).aggregate(input);
+    expect(decisions[0]).toMatchObject({ hfer2d: null, requestedFactor: 1, factor: 1 });
     expect(scaled.downsampleFactor).toBe(1);
     expect(scaled.coords).toEqual(input.coords);
     // Compat: the raw factor, and the fixed 2048 minimum keeps this ~300-voxel set at 1 as well.
-    const compat = spectralAggregation({ referenceCompat: true }).aggregate(input);
+    const compatDecisions: SpectralDecision[] = [];
+    const compat = spectralAggregation({
+      referenceCompat: true,
+      onDecision: (d) => compatDecisions.push(d),
+    }).aggregate(input);
+    expect(compatDecisions[0].requestedFactor).toBe(2);
     expect(compat.downsampleFactor).toBe(1);
     expect(compat.coords.length).toBe(input.coords.length);
   });
