@@ -72,7 +72,9 @@ export function fitLayoutToMask({ mesh, pose, mask, camera }: LayoutFitInput): L
       moved[v + 1] = (base[v + 1] - ty) * e + ty + dy;
       moved[v + 2] = (base[v + 2] - tz) * e + tz;
     }
-    return rasterizeSilhouette(moved, mesh.faces, cam).mask;
+    // Our meshes are closed: one orientation of faces draws the same silhouette at half the cost (were one
+    // open, the fit would see less of it; the pipeline keeps a fit only if the exact IoU improves).
+    return rasterizeSilhouette(moved, mesh.faces, cam, undefined, true).mask;
   };
   const iou = (p: Params) => maskIoU(render(p), target);
 

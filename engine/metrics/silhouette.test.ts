@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Pose } from '../geometry/pose.ts';
-import { matrixToQuaternion, rot6dToMatrix } from '../geometry/pose.ts';
+import { applyPose, matrixToQuaternion, rot6dToMatrix } from '../geometry/pose.ts';
 import { exifFocal35mm } from '../image/exif.ts';
-import { icosphere } from './test-shapes.ts';
+import { icosphere, zPose } from './test-shapes.ts';
 import {
   DEFAULT_FOV_DEG,
   cameraFromFov,
@@ -144,6 +144,24 @@ describe('rasterizeSilhouette', () => {
       expect(n).toBe(4 * 5);
       expect(bbox(mask, 10)).toEqual([2, 3, 5, 7]);
     }
+  });
+
+  it('draws the same silhouette from one face orientation when the mesh is closed', () => {
+    const cam = cameraFromFov(64, 48, 50);
+    const m = icosphere(3, 0.5);
+    const posed = applyPose(Float32Array.from(m.vertices), zPose(0.3, [0.2, -0.1, 3], 1.2));
+    const all = rasterizeSilhouette(posed, m.faces, cam).mask;
+    const one = rasterizeSilhouette(posed, m.faces, cam, undefined, true).mask;
+    expect(all.reduce((a, b) => a + b, 0)).toBeGreaterThan(200);
+    expect(Array.from(one)).toEqual(Array.from(all));
+    // An open mesh (one face) facing the other way is not drawn: the option assumes a closed mesh.
+    const tri = [0, 0, 2, 0.5, 0, 2, 0, 0.5, 2];
+    const drawn = [
+      [0, 1, 2],
+      [0, 2, 1],
+    ].map((faces) => rasterizeSilhouette(tri, faces, cam, undefined, true).mask.reduce((a, b) => a + b, 0));
+    expect(Math.min(drawn[0], drawn[1])).toBe(0);
+    expect(Math.max(drawn[0], drawn[1])).toBeGreaterThan(0);
   });
 
   it('skips and counts triangles behind the camera', () => {
