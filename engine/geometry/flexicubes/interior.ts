@@ -104,37 +104,27 @@ export function findInterior(
  *  callers leave a margin of free cells, so the faces stand for everything beyond the grid. */
 function flood(walls: Uint8Array, side: number): Uint8Array {
   const out = new Uint8Array(walls.length);
-  const queue = new Int32Array(walls.length);
-  let tail = 0;
+  const seeds: number[] = [];
   const last = side - 1;
   const seed = (i: number) => {
     if (walls[i] || out[i]) return;
     out[i] = 1;
-    queue[tail++] = i;
+    seeds.push(i);
   };
   for (let a = 0; a < side; a++)
     for (let b = 0; b < side; b++) {
       seed((a * side + b) * side);
       seed((a * side + b) * side + last);
-      seed((a * side + 0) * side + b);
+      seed(a * side * side + b);
       seed((a * side + last) * side + b);
       seed(a * side + b);
       seed((last * side + a) * side + b);
     }
-  const ss = side * side;
-  const visit = seed;
-  for (let head = 0; head < tail; head++) {
-    const i = queue[head];
-    const z = i % side,
-      y = ((i - z) / side) % side,
-      x = (i - z - y * side) / ss;
-    if (x > 0) visit(i - ss);
-    if (x < last) visit(i + ss);
-    if (y > 0) visit(i - side);
-    if (y < last) visit(i + side);
-    if (z > 0) visit(i - 1);
-    if (z < last) visit(i + 1);
-  }
+  breadthFirst(seeds, side, (j) => {
+    if (walls[j] || out[j]) return false;
+    out[j] = 1;
+    return true;
+  });
   return out;
 }
 
@@ -145,36 +135,52 @@ function flood(walls: Uint8Array, side: number): Uint8Array {
 function nearest(sourceKeys: Int32Array, side: number, maxDepth: number): Int32Array {
   const from = new Int32Array(side * side * side).fill(-1);
   const dist = new Uint16Array(from.length);
-  const queue = new Int32Array(from.length);
-  let tail = 0;
+  const seeds: number[] = [];
   sourceKeys.forEach((key, i) => {
     if (key < 0 || from[key] >= 0) return;
     from[key] = i;
-    queue[tail++] = key;
+    seeds.push(key);
   });
+  breadthFirst(
+    seeds,
+    side,
+    (j, i) => {
+      if (from[j] >= 0) return false;
+      from[j] = from[i];
+      dist[j] = dist[i] + 1;
+      return true;
+    },
+    (i) => dist[i] >= maxDepth, // the queue is in distance order
+  );
+  return from;
+}
+
+/** Breadth-first walk of a side³ grid (6-connected) from `seeds`: `enter(j, i)` says whether neighbour j of
+ *  i joins the queue; the walk ends when the queue is empty or `stop(i)` holds for the next cell. */
+function breadthFirst(
+  seeds: number[],
+  side: number,
+  enter: (j: number, i: number) => boolean,
+  stop: (i: number) => boolean = () => false,
+): void {
+  const queue = new Int32Array(side * side * side);
+  queue.set(seeds);
+  let tail = seeds.length;
   const ss = side * side;
   const last = side - 1;
-  let i = 0;
-  const visit = (j: number) => {
-    if (from[j] >= 0) return;
-    from[j] = from[i];
-    dist[j] = dist[i] + 1;
-    queue[tail++] = j;
-  };
   for (let head = 0; head < tail; head++) {
-    i = queue[head];
-    if (dist[i] >= maxDepth) break; // the queue is in distance order
+    const i = queue[head];
+    if (stop(i)) break;
     const z = i % side,
       y = ((i - z) / side) % side,
       x = (i - z - y * side) / ss;
-    if (x > 0) visit(i - ss);
-    if (x < last) visit(i + ss);
-    if (y > 0) visit(i - side);
-    if (y < last) visit(i + side);
-    if (z > 0) visit(i - 1);
-    if (z < last) visit(i + 1);
+    if (x > 0 && enter(i - ss, i)) queue[tail++] = i - ss;
+    if (x < last && enter(i + ss, i)) queue[tail++] = i + ss;
+    if (y > 0 && enter(i - side, i)) queue[tail++] = i - side;
+    if (y < last && enter(i + side, i)) queue[tail++] = i + side;
+    if (z > 0 && enter(i - 1, i)) queue[tail++] = i - 1;
+    if (z < last && enter(i + 1, i)) queue[tail++] = i + 1;
   }
-  return from;
 }
 
 /** Chebyshev dilation by r cells on a side³ grid: one running-window pass per axis, each line walked both
