@@ -1,4 +1,5 @@
 import { fmtNum, fmtPct, fmtScore } from '../lib/format';
+import { silhouetteNote } from '../lib/report';
 import type { MetricsEntry, StudioRun } from '../store/types';
 
 function Metric(props: { name: string; value: string; id: string; tip: string; hero?: boolean }) {
@@ -11,6 +12,9 @@ function Metric(props: { name: string; value: string; id: string; tip: string; h
     </div>
   );
 }
+
+const silhouetteTip = (run: string, note: string | null) =>
+  `Re-projected mesh vs the photo mask, run ${run}${note ? ` (${note})` : ''}.`;
 
 /** Speed-up and fidelity of B against A as reference (client.metrics), plus silhouette IoU per run. */
 export function MetricsGrid(props: { a: StudioRun; b: StudioRun; entry: MetricsEntry | undefined }) {
@@ -70,13 +74,13 @@ export function MetricsGrid(props: { a: StudioRun; b: StudioRun; entry: MetricsE
               name="Silhouette IoU · A"
               id="silhouette-a"
               value={fmtPct(silA)}
-              tip="Re-projected mesh vs the photo mask, run A."
+              tip={silhouetteTip('A', silhouetteNote(a.result))}
             />
             <Metric
               name="Silhouette IoU · B"
               id="silhouette-b"
               value={fmtPct(silB)}
-              tip="Re-projected mesh vs the photo mask, run B."
+              tip={silhouetteTip('B', silhouetteNote(b.result))}
             />
           </>
         )}

@@ -50,3 +50,15 @@ export function providerRequested(r: RunResult | null | undefined): string | nul
   const req = (r?.report?.provider as { requested?: unknown } | undefined)?.requested;
   return typeof req === 'string' ? req : null;
 }
+
+/** How the silhouette IoU came about (RunReport.silhouette): the layout fitted to the mask or not, and the
+ *  IoU of the network's own layout. */
+export function silhouetteNote(r: RunResult | null | undefined): string | null {
+  const predicted = num(r?.report, 'silhouette', 'iouPredicted');
+  if (predicted === null) return null;
+  const sil = (r?.report?.silhouette ?? {}) as { layoutFit?: unknown };
+  const pct = `${(predicted * 100).toFixed(1)} %`;
+  return sil.layoutFit
+    ? `layout fitted to the mask; ${pct} as the network placed it`
+    : `network layout (${pct}); fitting it to the mask did not improve it or was off`;
+}
