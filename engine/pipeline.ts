@@ -50,9 +50,10 @@ export type RunOptions = {
    */
   layoutFit?: boolean;
   /**
-   * Treat the region the surface band encloses as inside when extracting the mesh (default true): no hidden
-   * inner shell, holes through the band sealed (engine/geometry/flexicubes/interior.ts). False reproduces the
-   * reference's FlexiCubes exactly (parity tests).
+   * Treat the region the surface band encloses as inside when extracting the mesh (default true): it is
+   * solid, with no hidden shell around it, and holes through the band are sealed
+   * (engine/geometry/flexicubes/interior.ts). False reproduces the reference's FlexiCubes exactly (parity
+   * tests).
    */
   fillInterior?: boolean;
   /** Release each network after its stage so one is resident at a time (large packs). */

@@ -15,6 +15,7 @@
 // both meshes fall back to 'surface': voxels hit by a lattice of surface points at ≤ half-voxel spacing.
 // Features thinner than a voxel vanish in 'solid'; if that empties both grids we also fall back.
 import type { TriMesh, Vec3 } from './types.ts';
+import { flood } from '../geometry/grid3.ts';
 import { bbox } from './normalize.ts';
 
 export const DEFAULT_VOXEL_RES = 64;
@@ -170,7 +171,7 @@ export function voxelizeSolid(mesh: TriMesh, grid: VoxelGrid): Uint8Array {
       i = Math.floor(idx / (res * res));
     return i === 0 || j === 0 || k === 0 || i === last || j === last || k === last;
   };
-  /** Calls fn with each 6-connected neighbour of a voxel inside the grid (no allocation: 262k voxels). */
+  /** Calls fn with each 6-connected neighbour of a voxel inside the grid. */
   const eachNeighbour = (idx: number, fn: (n: number) => void) => {
     const k = idx % res,
       j = Math.floor(idx / res) % res,
@@ -182,19 +183,11 @@ export function voxelizeSolid(mesh: TriMesh, grid: VoxelGrid): Uint8Array {
     if (k > 0) fn(idx - 1);
     if (k < last) fn(idx + 1);
   };
-  // Flood the exterior from the border through everything that is neither parity nor surface.
-  const outside = new Uint8Array(parity.length);
-  const queue = new Int32Array(parity.length);
-  let head = 0,
-    tail = 0;
-  const visit = (idx: number) => {
-    if (!parity[idx] && !surf[idx] && !outside[idx]) {
-      outside[idx] = 1;
-      queue[tail++] = idx;
-    }
-  };
-  for (let idx = 0; idx < parity.length; idx++) if (onBorder(idx)) visit(idx);
-  while (head < tail) eachNeighbour(queue[head++], visit);
+  // The exterior: flooded from the border through everything that is neither parity nor surface.
+  const outside = flood(
+    parity.map((p, i) => p | surf[i]),
+    res,
+  );
   // Inside: parity voxels, and every voxel the flood did not reach except surface voxels (centre outside
   // the mesh by parity) that face the exterior, so the outer boundary is where parity puts it.
   const facesOutside = (idx: number) => {

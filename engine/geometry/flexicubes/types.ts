@@ -31,9 +31,9 @@ export interface FlexiCubesInput {
   layout: FlexiCubesLayout;
   /**
    * Absent: the reference's rule, every vertex outside the active cubes has sdf +1 (the band's inner side
-   * becomes a hidden second surface). Set: vertices enclosed by the active cubes, gaps up to 2·sealInterior
-   * cubes wide closed, have sdf −1, so that hidden surface disappears and holes through the band are sealed
-   * (interior.ts).
+   * becomes a hidden second surface). Set: the region the active cubes enclose (gaps up to 2·sealInterior
+   * cubes wide closed) and every positive vertex not connected to the outside count as inside (sdf −1), so
+   * that region is solid and holes through the band into it are sealed (interior.ts).
    */
   sealInterior?: number;
 }
