@@ -11,8 +11,9 @@
 // IoU itself. Run on a copy of the mask at most WORK_SIDE pixels on its long side (the search rasterises the
 // mesh some 40 times). The result is never worse than the network's layout at that resolution.
 import { applyPose, type Pose } from '../geometry/pose.ts';
-import { maskIoU, rasterizeSilhouette, type PinholeCamera } from '../metrics/silhouette.ts';
+import { maskIoU, type PinholeCamera } from '../metrics/silhouette.ts';
 import type { TriMesh } from '../metrics/types.ts';
+import { OutlineRaster } from './outline-raster.ts';
 
 const WORK_SIDE = 320;
 const MOMENT_STEPS = 3;
@@ -63,6 +64,9 @@ export function fitLayoutToMask({ mesh, pose, mask, camera }: LayoutFitInput): L
   const base = applyPose(Float32Array.from(mesh.vertices), pose);
   const [tx, ty, tz] = pose.translation;
   const moved = new Float32Array(base.length);
+  // Our meshes are closed, so the outline of one face orientation draws the silhouette (were one open, the
+  // fit would see less of it; the pipeline keeps a fit only if the exact IoU improves).
+  const raster = new OutlineRaster(mesh.faces, base.length / 3);
   const render = ({ du, dv, k }: Params) => {
     const e = Math.exp(k);
     const dx = (-du * r * tz) / cam.fx,
@@ -72,9 +76,7 @@ export function fitLayoutToMask({ mesh, pose, mask, camera }: LayoutFitInput): L
       moved[v + 1] = (base[v + 1] - ty) * e + ty + dy;
       moved[v + 2] = (base[v + 2] - tz) * e + tz;
     }
-    // Our meshes are closed: one orientation of faces draws the same silhouette at half the cost (were one
-    // open, the fit would see less of it; the pipeline keeps a fit only if the exact IoU improves).
-    return rasterizeSilhouette(moved, mesh.faces, cam, undefined, true).mask;
+    return raster.render(moved, cam);
   };
   const iou = (p: Params) => maskIoU(render(p), target);
 

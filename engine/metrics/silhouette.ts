@@ -96,18 +96,14 @@ export interface RasterResult {
 /**
  * Rasterise the silhouette of a mesh given in camera coordinates. A pixel is covered when its centre lies in
  * (or on the edge of) any projected triangle; both windings count, so the result is the silhouette whatever
- * the face orientation. Triangles with a vertex at z ≤ near are skipped and counted.
- *
- * `closed`: the mesh is closed (as our FlexiCubes meshes are), so every ray through its silhouette enters
- * and leaves it, through faces of both orientations: only the faces of one orientation are drawn (about
- * half the work, same mask; the layout fit draws a mesh dozens of times).
+ * the face orientation. Triangles with a vertex at z ≤ near are skipped and counted. (The layout fit, which
+ * draws one closed mesh dozens of times, uses engine/layout/outline-raster.ts instead.)
  */
 export function rasterizeSilhouette(
   cameraVertices: ArrayLike<number>,
   faces: ArrayLike<number>,
   cam: PinholeCamera,
   near = 1e-6,
-  closed = false,
 ): RasterResult {
   const W = cam.width,
     H = cam.height;
@@ -130,7 +126,6 @@ export function rasterizeSilhouette(
       cy = p[c + 1];
     const area = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
     if (area === 0 || !Number.isFinite(area)) continue; // degenerate or edge-on: covers no pixel centre
-    if (closed && area < 0) continue;
     const sgn = area > 0 ? 1 : -1;
     // pixel centres i + ½ inside the bounding box
     const i0 = Math.max(0, Math.ceil(Math.min(ax, bx, cx) - 0.5)),
