@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Pose } from '../geometry/pose.ts';
-import { applyPose, matrixToQuaternion, rot6dToMatrix } from '../geometry/pose.ts';
+import { matrixToQuaternion, rot6dToMatrix } from '../geometry/pose.ts';
 import { exifFocal35mm } from '../image/exif.ts';
-import { icosphere, zPose } from './test-shapes.ts';
+import { icosphere } from './test-shapes.ts';
 import {
   DEFAULT_FOV_DEG,
   cameraFromFov,
