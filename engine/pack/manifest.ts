@@ -131,6 +131,11 @@ export const ManifestSchema = z.object({
     window: z.number().int().positive(),
     shifts: z.array(z.number().int().nonnegative()).min(1),
     subdivisions: z.number().int().nonnegative(),
+    /**
+     * The decoders' graphs tell windows apart by the voxels' coordinates, so the host may pack several
+     * windows into one row of win{i}_idx (fewer padded slots to attend over). Absent: one window per row.
+     */
+    packedWindows: z.boolean().default(false),
     mesh: z.object({
       res: z.number().int().positive(),
       channels: z.number().int().positive(),

@@ -3,7 +3,7 @@ import { VoxelHash } from './hash.ts';
 import { neighbourMap } from './neighbours.ts';
 import { poolBy2 } from './pool.ts';
 import { subdivide, type Subdivision } from './subdivide.ts';
-import { windowPartition, type WindowPartition } from './windows.ts';
+import { packWindows, windowPartition, type WindowPartition } from './windows.ts';
 
 export interface SlatStructures {
   /** N voxels at the stage-2 grid, M at the pooled grid. */
@@ -55,20 +55,25 @@ export interface DecoderStructures {
 }
 
 /**
- * Windows for each shift at the input grid, and the neighbour maps of each subdivision level.
- * The level-j coordinates come out in the row order of the subdivided decoder tensors.
+ * Windows for each shift at the input grid (packed several to a row when `packed`), and the neighbour maps
+ * of each subdivision level. The level-j coordinates come out in the row order of the subdivided decoder
+ * tensors.
  */
 export function buildDecoderStructures(
   coords: Int32Array,
   window: number,
   shifts: readonly number[],
   subdivisions: number,
+  packed = false,
 ): DecoderStructures {
   if (!Number.isInteger(subdivisions) || subdivisions < 0) {
     throw new Error(`buildDecoderStructures: bad subdivisions ${subdivisions}`);
   }
   const n = coords.length / 3;
-  const windows = shifts.map((s) => windowPartition(coords, window, s));
+  const windows = shifts.map((s) => {
+    const w = windowPartition(coords, window, s);
+    return packed ? packWindows(w) : w;
+  });
   const levels: Subdivision[] = [];
   let level: Subdivision = { coords, nbr: subdivisions > 0 ? neighbourMap(coords, n) : new Int32Array(0) };
   for (let j = 1; j <= subdivisions; j++) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { windowPartition } from './windows.ts';
+import { packWindows, windowPartition, type WindowPartition } from './windows.ts';
 import { mulberry32, randomSorted, randomSparseSorted } from './testing.ts';
 
 function check(coords: Int32Array, w: number, s: number) {
@@ -86,5 +86,67 @@ describe('windowPartition', () => {
     const p = windowPartition(new Int32Array(0), 8, 4);
     expect(p.windows).toBe(0);
     expect(p.length).toBe(0);
+  });
+});
+
+/** Voxels of each window of `p`, in slot order. */
+function windowsOf(p: WindowPartition): number[][] {
+  const out: number[][] = [];
+  for (let w = 0; w < p.windows; w++) {
+    const v: number[] = [];
+    for (let t = 0; t < p.length && p.valid[w * p.length + t]; t++) v.push(p.idx[w * p.length + t]);
+    out.push(v);
+  }
+  return out;
+}
+
+describe('packWindows', () => {
+  it('keeps every window whole and in order inside one row, with consistent inv and padding', () => {
+    const rng = mulberry32(11);
+    for (const coords of [randomSparseSorted(rng, 64, 2000), randomSorted(rng, 20, 0.3)]) {
+      for (const s of [0, 4]) {
+        const p = windowPartition(coords, 8, s);
+        const q = packWindows(p);
+        const n = coords.length / 3;
+        expect(q.length).toBe(p.length);
+        expect(q.windows).toBeLessThan(p.windows);
+        expect(q.windows).toBeGreaterThanOrEqual(Math.ceil(n / p.length));
+        // Every voxel once; inv points at it; padding is the sentinel.
+        const seen = new Uint8Array(n);
+        for (let k = 0; k < q.idx.length; k++) {
+          if (!q.valid[k]) {
+            expect(q.idx[k]).toBe(n);
+            continue;
+          }
+          expect(seen[q.idx[k]]).toBe(0);
+          seen[q.idx[k]] = 1;
+          expect(q.inv[q.idx[k]]).toBe(k);
+        }
+        expect(seen.every((v) => v === 1)).toBe(true);
+        // Each original window appears as one contiguous run of one row, in its slot order.
+        for (const win of windowsOf(p)) {
+          const first = q.inv[win[0]];
+          expect(Math.floor(first / q.length)).toBe(Math.floor(q.inv[win[win.length - 1]] / q.length));
+          win.forEach((v, t) => expect(q.inv[v]).toBe(first + t));
+        }
+      }
+    }
+  });
+
+  it('packs first fit by decreasing size (hand-checked)', () => {
+    // Windows of 4, 1, 3, 2 voxels along x (window 4, shift 0): rows of 4 hold {4}, {3, 1}, {2}.
+    const xs = [0, 1, 2, 3, 4, 8, 9, 10, 12, 13];
+    const coords = Int32Array.from(xs.flatMap((x) => [x, 0, 0]));
+    const p = windowPartition(coords, 4, 0);
+    expect(windowsOf(p)).toEqual([[0, 1, 2, 3], [4], [5, 6, 7], [8, 9]]);
+    const q = packWindows(p);
+    expect(q.windows).toBe(3);
+    expect(windowsOf({ ...q, valid: q.valid.map(() => 1), idx: q.idx })).toEqual([
+      [0, 1, 2, 3],
+      [5, 6, 7, 4],
+      [8, 9, 10, 10],
+    ]);
+    expect(Array.from(q.valid.slice(8))).toEqual([1, 1, 0, 0]);
+    expect(packWindows(windowPartition(new Int32Array(0), 8, 4)).windows).toBe(0);
   });
 });

@@ -8,11 +8,13 @@ import { bool, f32, i32, outputF32, type Feeds } from './tensors.ts';
 
 export type Mesh = { vertices: Float32Array; faces: Uint32Array; colors: Float32Array };
 
-function decoderFeeds(
+/** The decoders' feeds; `packed` defaults to what the pack's graphs allow (manifest decoder.packedWindows). */
+export function decoderFeeds(
   sessions: SessionCache,
   coords: Int32Array,
   slat: Float32Array,
   withSubdivisions: boolean,
+  packed = sessions.pack.manifest.decoder.packedWindows,
 ) {
   const m = sessions.pack.manifest;
   const n = coords.length / 3;
@@ -21,6 +23,7 @@ function decoderFeeds(
     m.decoder.window,
     m.decoder.shifts,
     withSubdivisions ? m.decoder.subdivisions : 0,
+    packed,
   );
   const feeds: Feeds = {
     feats: f32(slat, [n, m.slat.latentChannels]),

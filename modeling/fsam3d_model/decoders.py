@@ -12,15 +12,29 @@ from .layers import (LayerNorm, Mlp, SparseGroupNorm, SubMConv3d, ape, attention
                      pad_sentinel)
 
 
-def window_attention(qkv, heads, idx, valid, inv):
-    """qkv (N,3C) -> (N,C). Host windows: idx (W,Lw) with sentinel N, valid (W,Lw), inv (N) =
-    window*Lw + slot. Padded query rows are computed and discarded by the inverse gather."""
+def window_masks(coords, windows, window, shifts):
+    """Per shift, (idx, valid, inv) -> (idx, mask, inv) with mask (W,1,Lw,Lw) true where the query and key
+    slots hold voxels of the same window. The window comes from the voxels' coords, not from the row, so a
+    host may pack several windows into one row (manifest decoder.packedWindows) and pay for the attention of
+    far fewer padded slots. Padding slots (valid false) see only padding; their rows are discarded."""
+    out = []
+    for (idx, valid, inv), s in zip(windows, shifts):
+        w = torch.div(gather_rows(pad_sentinel(coords.long()), idx) + s, window, rounding_mode="floor")
+        key = (w[..., 0] * 4096 + w[..., 1]) * 4096 + w[..., 2]  # (W,Lw); axes < 4096 windows
+        key = torch.where(valid, key, torch.full_like(key, -1))
+        out.append((idx, (key[:, :, None] == key[:, None, :])[:, None], inv))
+    return out
+
+
+def window_attention(qkv, heads, idx, mask, inv):
+    """qkv (N,3C) -> (N,C). Host windows: idx (W,Lw) with sentinel N, inv (N) = row*Lw + slot; mask
+    (W,1,Lw,Lw) from window_masks. Padded query rows are computed and discarded by the inverse gather."""
     n, c3 = qkv.shape
     c = c3 // 3
     g = gather_rows(pad_sentinel(qkv), idx)  # (W,Lw,3C)
     w, lw = g.shape[0], g.shape[1]
     g = g.reshape(w, lw, 3, heads, c // heads).permute(2, 0, 3, 1, 4)  # (3,W,H,Lw,D)
-    o = attention(g[0], g[1], g[2], key_mask=valid[:, None, None, :])  # (W,H,Lw,D)
+    o = attention(g[0], g[1], g[2], key_mask=mask)  # (W,H,Lw,D)
     o = merge_heads(o).reshape(w * lw, c)
     return gather_rows(o, inv)
 
@@ -38,8 +52,9 @@ class SwinBlock(nn.Module):
         self.mlp = Mlp(dim, 4 * dim, approximate="tanh")
 
     def forward(self, x, windows):
-        idx, valid, inv = windows[self.shift_index]
-        x = x + self.proj(window_attention(self.qkv(self.norm1(x)), self.heads, idx, valid, inv))
+        """windows: per shift (idx, mask, inv) from window_masks."""
+        idx, mask, inv = windows[self.shift_index]
+        x = x + self.proj(window_attention(self.qkv(self.norm1(x)), self.heads, idx, mask, inv))
         return x + self.mlp(self.norm2(x))
 
 
@@ -53,6 +68,8 @@ class Trunk(nn.Module):
         self.blocks = nn.ModuleList([SwinBlock(w, C.DEC_HEADS, i % len(C.SHIFTS)) for i in range(C.DEC_DEPTH)])
 
     def forward(self, feats, coords, windows):
+        """windows: per shift the host's (idx, valid, inv)."""
+        windows = window_masks(coords, windows, C.WINDOW, C.SHIFTS)
         h = self.input_layer(feats) + ape(coords, C.DEC_WIDTH)
         for blk in self.blocks:
             h = blk(h, windows)

@@ -93,6 +93,7 @@ def manifest_constants(stats, label):
         },
         "decoder": {
             "window": C.WINDOW, "shifts": C.SHIFTS, "subdivisions": C.SUBDIVISIONS,
+            "packedWindows": True,  # fsam3d_model.decoders.window_masks
             "mesh": {"res": C.MESH_RES, "channels": C.MESH_CHANNELS, "sdfBias": C.MESH_SDF_BIAS, "weightScale": 0.99,
                      "layout": C.MESH_LAYOUT, "cornerOrder": "x_fastest"},
         },

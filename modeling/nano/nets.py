@@ -9,7 +9,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from fsam3d_model.condition import VitBlock
-from fsam3d_model.decoders import SwinBlock, subdivide
+from fsam3d_model.decoders import SwinBlock, subdivide, window_masks
 from fsam3d_model.layers import (CrossAttention, LayerNorm, Mlp, MultiHeadRMSNorm, SparseGroupNorm, SubMConv3d,
                                  TimestepEmbedder, ape, ape_table, attention, merge_heads, split_heads)
 from fsam3d_model.slat_flow import SparseResBlock
@@ -334,6 +334,7 @@ class MeshDecoder(nn.Module):
         self.out_rgb = nn.Linear(chans[-1], 24)
 
     def features(self, feats, coords, windows, nbr_subs):
+        windows = window_masks(coords, windows, C.WINDOW, C.SHIFTS)
         h = self.input_layer(feats) + ape(coords, C.DEC_WIDTH)
         for blk in self.blocks:
             h = blk(h, windows)
