@@ -77,11 +77,9 @@ export function findInterior(
   const outside = flood(walls, L);
   const from = nearest(sources, L, seal + 1);
   const border: number[] = [];
-  const nearInside = dilate(
-    outside.map((f) => 1 - f),
-    L,
-    1,
-  );
+  const inside = new Uint8Array(outside.length);
+  for (let l = 0; l < outside.length; l++) inside[l] = outside[l] ^ 1;
+  const nearInside = dilate(inside, L, 1);
   for (let l = 0; l < outside.length; l++) {
     if (!outside[l] || !nearInside[l]) continue;
     const lz = l % L,
