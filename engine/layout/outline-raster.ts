@@ -55,9 +55,9 @@ export class OutlineRaster {
   }
 
   /**
-   * H×W mask, 1 where a pixel centre lies inside the projection of a face with positive signed area (the
-   * orientation rasterizeSilhouette keeps for closed meshes). `cameraVertices` V×3 in the camera frame;
-   * faces with a vertex at z ≤ 1e-6 count as not drawn.
+   * H×W mask, 1 where a pixel centre lies inside the projection of a face with positive signed area (one
+   * orientation: for a closed mesh, its whole silhouette, pixel for pixel what rasterizeSilhouette draws).
+   * `cameraVertices` V×3 in the camera frame; faces with a vertex at z ≤ 1e-6 count as not drawn.
    */
   render(cameraVertices: ArrayLike<number>, cam: PinholeCamera): Uint8Array {
     if (cameraVertices.length !== 3 * this.vertexCount)

@@ -73,13 +73,13 @@ export function extractFlexiCubes(input: FlexiCubesInput): FlexiCubesMesh {
 
   // 1. Scatter-mean per-corner values onto grid vertices. Float32Array accumulators round every partial sum
   // like torch's float32 scatter_reduce, which walks voxels in row order.
-  const vmap = new IntMap(4 * R);
+  const vmap = new IntMap(4 * R, N * NN);
   const vKey = new Int32Array(8 * R);
   const vCount = new Int32Array(8 * R);
   const sdfAcc = new Float32Array(8 * R);
   const defAcc = new Float32Array(24 * R);
   const colAcc = new Float32Array(24 * R);
-  const voxMap = new IntMap(R);
+  const voxMap = new IntMap(R, res ** 3);
   let V = 0;
   for (let r = 0; r < R; r++) {
     const x = coords[3 * r];
@@ -135,7 +135,7 @@ export function extractFlexiCubes(input: FlexiCubesInput): FlexiCubesMesh {
   // 2. Surface cubes: those around a negative vertex (the reference's rule; with sealInterior, those around
   // an outside vertex next to an inside one). A cube's case has bit j set when corner j is negative. The
   // negative corners are kept for step 5.
-  const candMap = new IntMap(8 * negVerts.length);
+  const candMap = new IntMap(8 * negVerts.length, res ** 3);
   let candKey = new Int32Array(1024);
   let nCand = 0;
   const addCubesAround = (key: number) => {
@@ -159,7 +159,7 @@ export function extractFlexiCubes(input: FlexiCubesInput): FlexiCubesMesh {
   };
   if (interior) for (const key of interior.border) addCubesAround(key);
   else for (const v of negVerts) addCubesAround(vKey[v]);
-  const negSeen = new IntMap(8 * negVerts.length);
+  const negSeen = new IntMap(8 * negVerts.length, N * NN);
   const negKeys: number[] = [];
   const candCase = new Uint8Array(nCand);
   for (let i = 0; i < nCand; i++) {
@@ -192,7 +192,7 @@ export function extractFlexiCubes(input: FlexiCubesInput): FlexiCubesMesh {
     sKey[S] = (packed[i] - cs) / 256;
     sCase[S++] = cs;
   }
-  const sIndex = new IntMap(S);
+  const sIndex = new IntMap(S, res ** 3);
   for (let i = 0; i < S; i++) sIndex.set(sKey[i], i);
 
   // 3. C16/C19: switch to the complementary grouping when the cube across the ambiguous face is flagged too.
