@@ -2,6 +2,7 @@
 // cubes, the way a decoder sees it, with the defects a small decoder produces.
 import { describe, expect, it } from 'vitest';
 import { extractFlexiCubes } from './extract.ts';
+import { findInterior } from './interior.ts';
 import { analyticInput, edgeStats } from './testing.ts';
 import type { FlexiCubesInput, FlexiCubesMesh } from './types.ts';
 
@@ -136,5 +137,55 @@ describe('extractFlexiCubes with sealInterior', () => {
     const m = extractFlexiCubes({ ...solid, sealInterior: 2 });
     expect(Array.from(m.faces)).toEqual(Array.from(ref.faces));
     expect(Array.from(m.vertices)).toEqual(Array.from(ref.vertices));
+  });
+});
+
+describe('findInterior on subdivided voxels', () => {
+  it('closes whole 2³ blocks on the coarse grid with the same result as cube by cube', () => {
+    // A voxel shell with a gap, subdivided into aligned 2³ blocks; shifted by one cube the blocks are no
+    // longer aligned, so the closing runs cube by cube. Both must agree vertex for vertex.
+    const coarse: number[] = [];
+    for (let x = 0; x < 12; x++)
+      for (let y = 0; y < 12; y++)
+        for (let z = 0; z < 12; z++) {
+          const r = Math.hypot(x - 5.5, y - 5.5, z - 5.5);
+          if (r > 3.5 && r < 5 && !(x === 11 && y > 4 && y < 7)) coarse.push(x + 2, y + 2, z + 2);
+        }
+    const fine = (shift: number) =>
+      Int32Array.from(
+        coarse
+          .flatMap((c, i) => (i % 3 === 0 ? [c] : []))
+          .flatMap((_, v) =>
+            [0, 1, 2, 3, 4, 5, 6, 7].flatMap((o) => [
+              2 * coarse[3 * v] + (o & 1) + shift,
+              2 * coarse[3 * v + 1] + ((o >> 1) & 1),
+              2 * coarse[3 * v + 2] + (o >> 2),
+            ]),
+          ),
+      );
+    const res = 40;
+    const N = res + 1;
+    const key = (x: number, y: number, z: number) => (x * N + y) * N + z;
+    const vertices = (coords: Int32Array) => {
+      const keys = new Set<number>();
+      for (let r = 0; r < coords.length; r += 3)
+        for (let c = 0; c < 8; c++)
+          keys.add(key(coords[r] + (c & 1), coords[r + 1] + ((c >> 1) & 1), coords[r + 2] + (c >> 2)));
+      return Int32Array.from(keys);
+    };
+    const aligned = fine(0);
+    const shifted = fine(1);
+    const a = findInterior(aligned, res, 6, vertices(aligned), () => false);
+    const b = findInterior(shifted, res, 6, vertices(shifted), () => false);
+    let outside = 0;
+    for (let x = 0; x < res - 1; x++)
+      for (let y = 0; y <= res; y++)
+        for (let z = 0; z <= res; z++) {
+          expect(a.isOutside(key(x, y, z))).toBe(b.isOutside(key(x + 1, y, z)));
+          if (a.isOutside(key(x, y, z))) outside++;
+        }
+    expect(outside).toBeGreaterThan(0);
+    expect(outside).toBeLessThan((res - 1) * N * N - 500); // the sealed shell's inside is not outside
+    expect(a.border.map((k) => k + N * N).sort()).toEqual([...b.border].sort());
   });
 });

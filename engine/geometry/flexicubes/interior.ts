@@ -41,8 +41,11 @@ export function findInterior(
   let extent = 1;
   for (let r = 0; r < coords.length; r++) lo[r % 3] = Math.min(lo[r % 3], coords[r]);
   for (let r = 0; r < coords.length; r++) extent = Math.max(extent, coords[r] - lo[r % 3] + 1);
-  const o = lo.map((l) => l - pad);
-  const S = extent + 2 * pad; // cubes per side of the box
+  // The box starts on a multiple of b and spans a multiple of b cubes, so b³ blocks map to coarse cells.
+  const b = blockSize(coords, lo, extent, seal);
+  const k = Math.log2(b);
+  const o = lo.map((l) => Math.floor((l - pad) / b) * b);
+  const S = Math.ceil(Math.max(...lo.map((l, a) => l + extent + pad - o[a])) / b) * b; // cubes per side
   const L = S + 1; // vertices per side
   const local = (key: number): number => {
     const x = Math.floor(key / (N * N)) - o[0],
@@ -51,11 +54,26 @@ export function findInterior(
     return x < 0 || y < 0 || z < 0 || x > S || y > S || z > S ? -1 : (x * L + y) * L + z;
   };
 
-  // 1. Enclosed cubes: the closing of the active ones.
+  // 1. Enclosed cubes: the closing of the active ones, computed on the b-times coarser grid (exact: the
+  //    active cubes are whole b³ blocks and the seal a multiple of b, so dilating and flooding blocks is
+  //    dilating and flooding their cubes).
   const active = new Uint8Array(S * S * S);
-  for (let r = 0; r < coords.length; r += 3)
-    active[((coords[r] - o[0]) * S + coords[r + 1] - o[1]) * S + coords[r + 2] - o[2]] = 1;
-  const cubeOutside = dilate(flood(dilate(active, S, seal), S), S, seal);
+  const s = S / b;
+  const coarse = new Uint8Array(s * s * s);
+  for (let r = 0; r < coords.length; r += 3) {
+    const x = coords[r] - o[0],
+      y = coords[r + 1] - o[1],
+      z = coords[r + 2] - o[2];
+    active[(x * S + y) * S + z] = 1;
+    coarse[((x >> k) * s + (y >> k)) * s + (z >> k)] = 1;
+  }
+  const coarseOutside = dilate(flood(dilate(coarse, s, seal / b), s), s, seal / b);
+  const cubeOutside = b === 1 ? coarseOutside : new Uint8Array(S * S * S);
+  if (b > 1)
+    for (let x = 0, i = 0; x < S; x++)
+      for (let y = 0; y < S; y++)
+        for (let z = 0; z < S; z++, i++)
+          cubeOutside[i] = coarseOutside[((x >> k) * s + (y >> k)) * s + (z >> k)];
   // 2. Walls for the vertex flood: negative vertices and those touching only enclosed cubes.
   const walls = new Uint8Array(L * L * L);
   const sources = new Int32Array(vertexKeys.length);
@@ -125,4 +143,25 @@ function nearest(sourceKeys: Int32Array, side: number, maxDepth: number): Int32A
     (i) => dist[i] >= maxDepth, // the queue is in distance order
   );
   return from;
+}
+
+/**
+ * The largest power of two b dividing `seal` such that the active cubes form whole b³ blocks aligned to
+ * multiples of b (the decoder's subdivisions make them so), else 1.
+ */
+function blockSize(coords: Int32Array, lo: number[], extent: number, seal: number): number {
+  for (let b = seal & -seal; b > 1; b >>= 1) {
+    const k = Math.log2(b);
+    const base = lo.map((l) => l >> k);
+    const s = ((extent - 1) >> k) + 2;
+    const count = new Uint16Array(s * s * s);
+    for (let r = 0; r < coords.length; r += 3)
+      count[
+        (((coords[r] >> k) - base[0]) * s + (coords[r + 1] >> k) - base[1]) * s +
+          (coords[r + 2] >> k) -
+          base[2]
+      ]++;
+    if (count.every((c) => c === 0 || c === b * b * b)) return b;
+  }
+  return 1;
 }
