@@ -191,6 +191,20 @@ def export_stage(model, name, spec, example, path, fp16):
     return hashlib.sha256(data).hexdigest()
 
 
+@torch.no_grad()
+def check_parity_conv(decoder, example):
+    """The mesh decoder's first subdivision conv runs on the parents (nets.SubdivideBlock.conv1_subdivided):
+    refuse to export if it differs from the plain conv over the children."""
+    from fsam3d_model.decoders import subdivide
+    nbr = torch.from_numpy(example["nbr_sub1"])
+    h = torch.randn(nbr.shape[0] // 8, decoder.upsample[0].conv1.cin, generator=torch.Generator().manual_seed(0))
+    blk = decoder.upsample[0]
+    ref = blk.conv1(subdivide(h), nbr)
+    err = float((blk.conv1_subdivided(h, nbr) - ref).abs().max() / ref.abs().max())
+    assert err < 1e-5, f"parity conv differs from the plain conv by {err:.2e} of max |output|"
+    return err
+
+
 def load_run(run):
     m = nets.build_all()
     stats, loaded = {}, []
@@ -225,6 +239,7 @@ def main():
     specs = stage_specs()
     ex = example_inputs(np.random.default_rng(7))
     total = 0
+    print(f"mesh decoder: parent-level subdivision conv matches the plain conv to {check_parity_conv(m['mesh_decoder'], ex['mesh_decoder']):.1e}")
     for name in EXPORTED:
         fname = f"{name}.onnx"
         path = os.path.join(args.out, fname)

@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from fsam3d_model.condition import VitBlock
 from fsam3d_model.decoders import SwinBlock, subdivide, window_masks
 from fsam3d_model.layers import (CrossAttention, LayerNorm, Mlp, MultiHeadRMSNorm, SparseGroupNorm, SubMConv3d,
+                                 gather_rows, pad_sentinel,
                                  TimestepEmbedder, ape, ape_table, attention, merge_heads, split_heads)
 from fsam3d_model.slat_flow import SparseResBlock
 from fsam3d_model.ss_decoder import ChannelLayerNorm, ResBlock3d, Upsample3d
@@ -298,6 +299,23 @@ class SlatEncoder(nn.Module):
         return self.out(self.norm(h)).chunk(2, dim=-1)
 
 
+def _parity_tables():
+    """A subdivided voxel's children copy its features, so a 3x3x3 conv over the children of a set sees, from
+    child o = 4a+2b+c, only the 2x2x2 parents at offsets delta (per axis {-1,0} for offset 0, {0,1} for 1),
+    and fine offset d lands in parent offset floor((o+d)/2). Returns, per child and parent slot: the nbr
+    column (fine offset d = delta reaches that parent) and which of the 27 fine offsets land there."""
+    cols = torch.zeros(8, 8, dtype=torch.long)
+    merge = torch.zeros(8, 8, 27)
+    for o in range(8):
+        off = (o >> 2 & 1, o >> 1 & 1, o & 1)
+        deltas = list(itertools.product(*[(-1, 0) if a == 0 else (0, 1) for a in off]))
+        for slot, d in enumerate(deltas):
+            cols[o, slot] = (d[0] + 1) * 9 + (d[1] + 1) * 3 + (d[2] + 1)
+        for k, d in enumerate(itertools.product((-1, 0, 1), repeat=3)):
+            merge[o, deltas.index(tuple((off[i] + d[i]) // 2 for i in range(3))), k] = 1
+    return cols, merge
+
+
 class SubdivideBlock(nn.Module):
     def __init__(self, cin, cout):
         super().__init__()
@@ -308,12 +326,25 @@ class SubdivideBlock(nn.Module):
         self.norm1 = LayerNorm(cout, 1e-5)
         self.conv2 = SubMConv3d(cout, cout)
         self.skip = nn.Linear(cin, cout)
+        cols, merge = _parity_tables()
+        self.register_buffer("parity_cols", cols, persistent=False)
+        self.register_buffer("parity_merge", merge, persistent=False)
+
+    def conv1_subdivided(self, h, nbr):
+        """conv1(subdivide(h), nbr) computed from the parents: per child, 8 parent rows times the 27 weights
+        summed per parent (same result; 3.4x fewer rows gathered and multiplied than over the children)."""
+        n, cin, cout = h.shape[0], self.conv1.cin, self.conv1.cout
+        w = self.conv1.weight.permute(1, 2, 3, 4, 0).reshape(27, cin * cout)
+        w = torch.matmul(self.parity_merge.reshape(64, 27), w).reshape(8, 8 * cin, cout)
+        fine = torch.gather(nbr.reshape(n, 8, 27).long(), 2, self.parity_cols.expand(n, 8, 8))
+        g = gather_rows(pad_sentinel(h), torch.div(fine, 8, rounding_mode="floor"))  # sentinel 8N -> N
+        out = torch.matmul(g.reshape(n, 8, 8 * cin).transpose(0, 1), w)  # (8, N, cout)
+        return out.transpose(0, 1).reshape(8 * n, cout) + self.conv1.bias
 
     def forward(self, x, nbr):
-        h = subdivide(F.silu(self.norm0(x)))
-        x = subdivide(x)
-        h = self.conv2(F.silu(self.norm1(self.conv1(h, nbr))), nbr)
-        return h + self.skip(x)
+        h = self.conv1_subdivided(F.silu(self.norm0(x)), nbr)
+        h = self.conv2(F.silu(self.norm1(h)), nbr)
+        return h + subdivide(self.skip(x))
 
 
 class MeshDecoder(nn.Module):
