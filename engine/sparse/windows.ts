@@ -1,7 +1,8 @@
 // Shifted-window partition for the decoders' swin attention (docs/pack-format.md, "Windows").
 
 export interface WindowPartition {
-  /** W×Lw voxel rows per row, slots in ascending voxel index, padded with the sentinel N. */
+  /** W×Lw: the voxels of each row (one window, or several when packed), slots in ascending voxel index
+   *  within a window, padded with the sentinel N. */
   idx: Int32Array;
   /** W×Lw, 1 where idx holds a voxel. */
   valid: Uint8Array;
