@@ -106,7 +106,7 @@ export function hfer2dFromGray(
       if (ky === 0 && kx === 0) continue; // DC removed (the shifted centre [128,128])
       const fx = signedFreq(kx, n);
       const i = ky * n + kx;
-      const m = Math.hypot(data[2 * i], data[2 * i + 1]);
+      const m = Math.sqrt(data[2 * i] * data[2 * i] + data[2 * i + 1] * data[2 * i + 1]);
       total += m;
       if (fx * fx + fy * fy > r * r) high += m;
     }

@@ -51,7 +51,7 @@ export function analyzeVoxelFrequency(
       const fy = signedFreq(ky, P);
       for (let kz = 0; kz < P; kz++, i++) {
         const fz = signedFreq(kz, P);
-        const m = Math.hypot(data[2 * i], data[2 * i + 1]);
+        const m = Math.sqrt(data[2 * i] * data[2 * i] + data[2 * i + 1] * data[2 * i + 1]);
         total += m;
         if (fx * fx + fy * fy + fz * fz >= r2) high += m;
         else data[2 * i] = data[2 * i + 1] = 0; // keep only the high band for the spatial map
@@ -72,7 +72,7 @@ export function analyzeVoxelFrequency(
       y = coords[3 * k + 1],
       z = coords[3 * k + 2];
     const i = (x * P + y) * P + z;
-    const v = Math.hypot(data[2 * i], data[2 * i + 1]);
+    const v = Math.sqrt(data[2 * i] * data[2 * i] + data[2 * i + 1] * data[2 * i + 1]);
     raw[k] = v;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
