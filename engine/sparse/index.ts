@@ -5,6 +5,7 @@ export { windowPartition, type WindowPartition } from './windows.ts';
 export { subdivide, type Subdivision } from './subdivide.ts';
 export {
   buildSlatStructures,
+  subsetSlatStructures,
   buildDecoderStructures,
   type SlatStructures,
   type DecoderStructures,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSlatStructures } from './structures.ts';
+import { buildSlatStructures, subsetSlatStructures } from './structures.ts';
 import {
   bruteNeighbours,
   mapNeighbours,
@@ -35,5 +35,25 @@ describe('buildSlatStructures', () => {
     expect(ms).toBeLessThan(2000);
     // Spot-check against the independent map reference on the coarse set.
     expect(firstMismatch(st.nbrCoarse, mapNeighbours(st.coordsCoarse))).toBe(-1);
+  });
+});
+
+describe('subsetSlatStructures', () => {
+  it('equals building the structures for the subset, for random subsets and both pooling rules', () => {
+    const rng = mulberry32(7);
+    const coords = randomSparseSorted(rng, 24, 1500);
+    for (const includeSelf of [true, false]) {
+      const full = buildSlatStructures(coords, includeSelf);
+      for (const keep of [0.9, 0.5, 0.05]) {
+        const tokens = Int32Array.from(
+          Array.from({ length: full.n }, (_, i) => i).filter(() => rng() < keep),
+        );
+        const sub = new Int32Array(tokens.length * 3);
+        tokens.forEach((t, j) => sub.set(coords.subarray(3 * t, 3 * t + 3), 3 * j));
+        expect(subsetSlatStructures(full, tokens, includeSelf)).toEqual(
+          buildSlatStructures(sub, includeSelf),
+        );
+      }
+    }
   });
 });

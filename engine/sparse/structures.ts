@@ -41,6 +41,56 @@ export function buildSlatStructures(coords: Int32Array, includeSelf = true): Sla
   };
 }
 
+/**
+ * The structures of the voxels `tokens` (ascending rows of the set `full` was built for): what
+ * buildSlatStructures gives for those voxels' coordinates, derived by renumbering instead of hashing
+ * again (stage-2 carving needs them for a new subset on every computed step).
+ */
+export function subsetSlatStructures(
+  full: SlatStructures,
+  tokens: Int32Array,
+  includeSelf = true,
+): SlatStructures {
+  const { n, m } = full;
+  const k = tokens.length;
+  const row = new Int32Array(n + 1).fill(-1); // full row -> subset row; the sentinel n stays absent
+  tokens.forEach((t, j) => (row[t] = j));
+  const nbr = new Int32Array(k * 27);
+  const coarseRow = new Int32Array(m + 1).fill(-1);
+  for (let j = 0; j < k; j++) {
+    for (let c = 0; c < 27; c++) {
+      const r = row[full.nbr[tokens[j] * 27 + c]];
+      nbr[j * 27 + c] = r < 0 ? k : r;
+    }
+    coarseRow[full.parent[tokens[j]]] = 0;
+  }
+  // Coarse voxels keep their (sorted) order: number the ones that still have a child.
+  let mm = 0;
+  for (let q = 0; q < m; q++) if (coarseRow[q] === 0) coarseRow[q] = mm++;
+  const parent = new Int32Array(k);
+  for (let j = 0; j < k; j++) parent[j] = coarseRow[full.parent[tokens[j]]];
+  const poolChildren = new Int32Array(mm * 8).fill(k);
+  const poolScale = new Float32Array(mm);
+  const nbrCoarse = new Int32Array(mm * 27);
+  const coordsCoarse = new Int32Array(mm * 3);
+  for (let q = 0; q < m; q++) {
+    const p = coarseRow[q];
+    if (p < 0) continue;
+    let count = 0;
+    for (let c = 0; c < 8; c++) {
+      const r = row[full.poolChildren[q * 8 + c]];
+      if (r >= 0) poolChildren[p * 8 + count++] = r; // ascending, as the full lists are
+    }
+    poolScale[p] = 1 / (includeSelf ? count + 1 : count);
+    for (let c = 0; c < 27; c++) {
+      const r = coarseRow[full.nbrCoarse[q * 27 + c]];
+      nbrCoarse[p * 27 + c] = r < 0 ? mm : r;
+    }
+    coordsCoarse.set(full.coordsCoarse.subarray(3 * q, 3 * q + 3), 3 * p);
+  }
+  return { n: k, m: mm, nbr, poolChildren, poolScale, parent, nbrCoarse, coordsCoarse };
+}
+
 export interface DecoderStructures {
   n: number;
   /** One partition per shift, in the order given (graph inputs win{i}_idx / _valid / _inv). */

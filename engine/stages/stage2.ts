@@ -1,11 +1,11 @@
 // Stage 2: denoise the structured latent over the sparse voxels of stage 1. The index tensors that
 // replace sparse convolutions, pooling and unpooling are built once per object; a policy that carves
-// tokens gets the network run for real on the active subset, with indices rebuilt for that subset.
+// tokens gets the network run for real on the active subset, with the indices renumbered for that subset.
 import type { Fields, StepPolicy } from '../accelerate/policy.ts';
 import type { SessionCache } from '../pack/sessions.ts';
 import { sampleFlow, type StepRecord } from '../sampling/flow-sampler.ts';
 import type { NoiseSource } from '../sampling/rng.ts';
-import { buildSlatStructures } from '../sparse/index.ts';
+import { buildSlatStructures, subsetSlatStructures, type SlatStructures } from '../sparse/index.ts';
 import { f32, i32, outputF32, type Feeds } from './tensors.ts';
 
 export type Stage2Result = {
@@ -16,19 +16,14 @@ export type Stage2Result = {
   coarseVoxels: number;
 };
 
-function structureFeeds(coords: Int32Array, includeSelf: boolean): { feeds: Feeds; coarse: number } {
-  const n = coords.length / 3;
-  const st = buildSlatStructures(coords, includeSelf);
+function structureFeeds(st: SlatStructures): Feeds {
   return {
-    coarse: st.m,
-    feeds: {
-      nbr: i32(st.nbr, [n, 27]),
-      pool_children: i32(st.poolChildren, [st.m, 8]),
-      pool_scale: f32(st.poolScale, [st.m, 1]),
-      parent: i32(st.parent, [n]),
-      nbr_coarse: i32(st.nbrCoarse, [st.m, 27]),
-      coords_coarse: i32(st.coordsCoarse, [st.m, 3]),
-    },
+    nbr: i32(st.nbr, [st.n, 27]),
+    pool_children: i32(st.poolChildren, [st.m, 8]),
+    pool_scale: f32(st.poolScale, [st.m, 1]),
+    parent: i32(st.parent, [st.n]),
+    nbr_coarse: i32(st.nbrCoarse, [st.m, 27]),
+    coords_coarse: i32(st.coordsCoarse, [st.m, 3]),
   };
 }
 
@@ -56,7 +51,8 @@ export async function sampleStage2(opts: {
   const C = m.slat.latentChannels;
   const D = m.condition.dim;
   const n = coords.length / 3;
-  const full = structureFeeds(coords, m.slat.poolMeanIncludeSelf);
+  const fullStructures = buildSlatStructures(coords, m.slat.poolMeanIncludeSelf);
+  const fullFeeds = structureFeeds(fullStructures);
   const condT = f32(opts.cond, [1, opts.cond.length / D, D]);
   const uncondT = f32(new Float32Array(cfg.uncondTokens * D), [1, cfg.uncondTokens, D]);
   // Cond and uncond passes of one step share the same subset: build its indices once.
@@ -70,14 +66,14 @@ export async function sampleStage2(opts: {
     signal: opts.signal,
     onStep: opts.onStep,
     evaluate: async (x, t, branch, tokens) => {
-      let structure = full.feeds;
+      let structure = fullFeeds;
       let rows = n;
       let input = x.x;
       if (tokens) {
         if (subset?.tokens !== tokens) {
           subset = {
             tokens,
-            feeds: structureFeeds(gatherRows(coords, 3, tokens), m.slat.poolMeanIncludeSelf).feeds,
+            feeds: structureFeeds(subsetSlatStructures(fullStructures, tokens, m.slat.poolMeanIncludeSelf)),
           };
         }
         structure = subset.feeds;
@@ -98,5 +94,5 @@ export async function sampleStage2(opts: {
   for (let i = 0; i < n; i++) {
     for (let c = 0; c < C; c++) slat[i * C + c] = slat[i * C + c] * m.slat.std[c] + m.slat.mean[c];
   }
-  return { slat, evaluations: res.evaluations, trace: res.trace, coarseVoxels: full.coarse };
+  return { slat, evaluations: res.evaluations, trace: res.trace, coarseVoxels: fullStructures.m };
 }
