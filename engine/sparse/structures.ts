@@ -51,18 +51,19 @@ export function subsetSlatStructures(
   tokens: Int32Array,
   includeSelf = true,
 ): SlatStructures {
-  const { n, m } = full;
+  const { n, m, nbr: fullNbr, parent: fullParent } = full;
   const k = tokens.length;
   const row = new Int32Array(n + 1).fill(-1); // full row -> subset row; the sentinel n stays absent
-  tokens.forEach((t, j) => (row[t] = j));
+  for (let j = 0; j < k; j++) row[tokens[j]] = j;
   const nbr = new Int32Array(k * 27);
   const coarseRow = new Int32Array(m + 1).fill(-1);
   for (let j = 0; j < k; j++) {
+    const t = tokens[j] * 27;
     for (let c = 0; c < 27; c++) {
-      const r = row[full.nbr[tokens[j] * 27 + c]];
+      const r = row[fullNbr[t + c]];
       nbr[j * 27 + c] = r < 0 ? k : r;
     }
-    coarseRow[full.parent[tokens[j]]] = 0;
+    coarseRow[fullParent[tokens[j]]] = 0;
   }
   // Coarse voxels keep their (sorted) order: number the ones that still have a child.
   let mm = 0;
@@ -86,7 +87,7 @@ export function subsetSlatStructures(
       const r = coarseRow[full.nbrCoarse[q * 27 + c]];
       nbrCoarse[p * 27 + c] = r < 0 ? mm : r;
     }
-    coordsCoarse.set(full.coordsCoarse.subarray(3 * q, 3 * q + 3), 3 * p);
+    for (let a = 0; a < 3; a++) coordsCoarse[3 * p + a] = full.coordsCoarse[3 * q + a];
   }
   return { n: k, m: mm, nbr, poolChildren, poolScale, parent, nbrCoarse, coordsCoarse };
 }
