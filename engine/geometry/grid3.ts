@@ -28,36 +28,14 @@ export function flood(walls: Uint8Array, side: number): Uint8Array {
       seed((last * side + a) * side + b);
     }
   const edge = faceBits(side);
+  // Neighbour offsets in faceBits' bit order: −x, +x, −y, +y, −z, +z.
+  const step = [-ss, ss, -side, side, -1, 1];
   for (let head = 0; head < tail; head++) {
     const i = queue[head];
     const e = edge[i];
-    let j = i - ss;
-    if (!(e & 1) && !blocked[j]) {
-      blocked[j] = out[j] = 1;
-      queue[tail++] = j;
-    }
-    j = i + ss;
-    if (!(e & 2) && !blocked[j]) {
-      blocked[j] = out[j] = 1;
-      queue[tail++] = j;
-    }
-    j = i - side;
-    if (!(e & 4) && !blocked[j]) {
-      blocked[j] = out[j] = 1;
-      queue[tail++] = j;
-    }
-    j = i + side;
-    if (!(e & 8) && !blocked[j]) {
-      blocked[j] = out[j] = 1;
-      queue[tail++] = j;
-    }
-    j = i - 1;
-    if (!(e & 16) && !blocked[j]) {
-      blocked[j] = out[j] = 1;
-      queue[tail++] = j;
-    }
-    j = i + 1;
-    if (!(e & 32) && !blocked[j]) {
+    for (let d = 0; d < 6; d++) {
+      const j = i + step[d];
+      if (e & (1 << d) || blocked[j]) continue;
       blocked[j] = out[j] = 1;
       queue[tail++] = j;
     }
