@@ -153,15 +153,13 @@ describe('findInterior on subdivided voxels', () => {
         }
     const fine = (shift: number) =>
       Int32Array.from(
-        coarse
-          .flatMap((c, i) => (i % 3 === 0 ? [c] : []))
-          .flatMap((_, v) =>
-            [0, 1, 2, 3, 4, 5, 6, 7].flatMap((o) => [
-              2 * coarse[3 * v] + (o & 1) + shift,
-              2 * coarse[3 * v + 1] + ((o >> 1) & 1),
-              2 * coarse[3 * v + 2] + (o >> 2),
-            ]),
-          ),
+        Array.from({ length: coarse.length / 3 }, (_, v) =>
+          [0, 1, 2, 3, 4, 5, 6, 7].flatMap((o) => [
+            2 * coarse[3 * v] + (o & 1) + shift,
+            2 * coarse[3 * v + 1] + ((o >> 1) & 1),
+            2 * coarse[3 * v + 2] + (o >> 2),
+          ]),
+        ).flat(),
       );
     const res = 40;
     const N = res + 1;
@@ -177,15 +175,17 @@ describe('findInterior on subdivided voxels', () => {
     const shifted = fine(1);
     const a = findInterior(aligned, res, 6, vertices(aligned), () => false);
     const b = findInterior(shifted, res, 6, vertices(shifted), () => false);
-    let outside = 0;
+    let outside = 0,
+      disagree = 0;
     for (let x = 0; x < res - 1; x++)
       for (let y = 0; y <= res; y++)
         for (let z = 0; z <= res; z++) {
-          expect(a.isOutside(key(x, y, z))).toBe(b.isOutside(key(x + 1, y, z)));
+          if (a.isOutside(key(x, y, z)) !== b.isOutside(key(x + 1, y, z))) disagree++;
           if (a.isOutside(key(x, y, z))) outside++;
         }
+    expect(disagree).toBe(0);
     expect(outside).toBeGreaterThan(0);
     expect(outside).toBeLessThan((res - 1) * N * N - 500); // the sealed shell's inside is not outside
-    expect(a.border.map((k) => k + N * N).sort()).toEqual([...b.border].sort());
+    expect(a.border.map((k) => k + N * N).sort((p, q) => p - q)).toEqual([...b.border].sort((p, q) => p - q));
   });
 });
