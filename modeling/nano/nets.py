@@ -138,8 +138,29 @@ class MoTBlock(nn.Module):
         return xs, xp
 
 
+def crop_lift_matrix():
+    """(64, 49): bilinear weights from the crop view's 7x7 patch tokens to the 8x8 latent (x, z) columns
+    (row x*8+z). In the view-aligned frame (DESIGN.md section 2) grid x is image right and z image up, and an
+    object whose longest side faces the camera spans 0.9 of the grid and 1/1.2 of the crop, so a column at
+    grid (x, z) sees the crop at u = s*x, v = -s*z (s = (1/1.2)/0.9, crop-normalised, v down)."""
+    r, n, s = C.SS_RES, 7, (1 / 1.2) / 0.9
+    m = torch.zeros(r * r, n * n)
+    for ix, iz in itertools.product(range(r), repeat=2):
+        x, z = (ix + 0.5) / r - 0.5, (iz + 0.5) / r - 0.5
+        pu = min(max((s * x + 0.5) * n - 0.5, 0.0), n - 1.0)
+        pv = min(max((-s * z + 0.5) * n - 0.5, 0.0), n - 1.0)
+        u0, v0 = min(int(pu), n - 2), min(int(pv), n - 2)
+        fu, fv = pu - u0, pv - v0
+        for dv, du, wgt in ((0, 0, (1 - fv) * (1 - fu)), (0, 1, (1 - fv) * fu), (1, 0, fv * (1 - fu)), (1, 1, fv * fu)):
+            m[ix * r + iz, (v0 + dv) * n + u0 + du] += wgt
+    return m
+
+
 class SSFlow(nn.Module):
-    """x_shape (B,512,8) token x*64+y*8+z, x_<layout> (B,1,dim), t, d (B), cond (B,L,D) -> velocities."""
+    """x_shape (B,512,8) token x*64+y*8+z, x_<layout> (B,1,dim), t, d (B), cond (B,L,D) -> velocities.
+    Besides cross-attention, each shape token starts with the crop patches in front of it (crop_lift_matrix,
+    learnable from its bilinear start): the outline is where the tokens are, so the blocks need not learn
+    the image-to-grid correspondence through attention first."""
 
     def __init__(self):
         super().__init__()
@@ -157,12 +178,23 @@ class SSFlow(nn.Module):
         self.layout_out_norm = LayerNorm(w, 1e-5, affine=False)
         self.layout_pos_emb = nn.Parameter(torch.randn(len(C.SS_LAYOUT), w) * 0.02)
         self.blocks = nn.ModuleList([MoTBlock(w, C.SS_HEADS) for _ in range(C.SS_DEPTH)])
+        self.crop_lift = nn.Parameter(crop_lift_matrix())
+        self.lift_in = nn.Linear(p * p * C.COND_DIM, w)
+
+    def lifted_crop(self, cond):
+        """(B,64,W): per shape token, its 2x2 latent columns' crop features, broadcast along depth y."""
+        b, g, p, d = cond.shape[0], C.SS_RES // C.SS_PATCH, C.SS_PATCH, C.COND_DIM
+        # crop patches follow the summary token; the 1-token unconditional pass (all zeros) lifts zeros
+        patches = F.pad(cond, (0, 0, 0, C.VIEW_TOKENS))[:, 1:C.VIEW_TOKENS]
+        cols = torch.matmul(self.crop_lift, patches)  # (B,64,D)
+        cols = cols.reshape(b, g, p, g, p, d).permute(0, 1, 3, 2, 4, 5).reshape(b, g, 1, g, p * p * d)
+        return self.lift_in(cols).expand(-1, -1, g, -1, -1).reshape(b, g ** 3, -1)
 
     def forward(self, x_shape, x_rot6d, x_translation, x_scale, x_translation_scale, t, d, cond):
         b, r, g = x_shape.shape[0], C.SS_RES, C.SS_RES // C.SS_PATCH
         temb = self.t_embedder(t) + self.d_embedder(d)
         vol = x_shape.transpose(1, 2).reshape(b, C.SS_CHANNELS, r, r, r)
-        xs = self.patch_in(vol).flatten(2).transpose(1, 2) + self.shape_pos_emb  # (B,64,W)
+        xs = self.patch_in(vol).flatten(2).transpose(1, 2) + self.shape_pos_emb + self.lifted_crop(cond)  # (B,64,W)
         names = [n for n, _ in C.SS_LAYOUT]
         layout_in = [x_rot6d, x_translation, x_scale, x_translation_scale]
         xp = torch.cat([self.layout_in[n](x) + self.layout_pos_emb[i] for i, (n, x) in enumerate(zip(names, layout_in))],

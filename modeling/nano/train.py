@@ -42,7 +42,7 @@ STAGE_KEYS = {
     "slat_flow": _IMAGES + ["occupancy"],
 }
 DEFAULTS = {  # batch, lr
-    "ss_vae": (16, 2e-3), "slat_ae": (4, 1e-3), "ss_flow": (16, 3e-4), "slat_flow": (4, 3e-4),
+    "ss_vae": (16, 2e-3), "slat_ae": (4, 1e-3), "ss_flow": (16, 6e-4), "slat_flow": (4, 3e-4),
 }
 CFG_DROP = 0.1
 SS_KL = 1e-4

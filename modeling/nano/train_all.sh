@@ -13,11 +13,12 @@ cd "$(dirname "$0")/.."            # modeling/
 PY="nice -n 10 /usr/bin/python3"
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 N_TRAIN=${N_TRAIN:-8000}; N_HELD=${N_HELD:-256}; SHARD=${SHARD:-250}
-# The shipped weights: these step counts (measured: 1 h 31 min end to end on a 2-core machine, data 16 min
-# and the two chains 74 / 69 min; the minute caps only bind on a machine about 1.5x slower, and keep the
-# total under 3 h).
-SS_VAE_STEPS=${SS_VAE_STEPS:-800}; SS_FLOW_STEPS=${SS_FLOW_STEPS:-4600}; SLAT_AE_STEPS=${SLAT_AE_STEPS:-2500}; SLAT_FLOW_STEPS=${SLAT_FLOW_STEPS:-1300}
-SS_VAE_MIN=${SS_VAE_MIN:-30}; SS_FLOW_MIN=${SS_FLOW_MIN:-80}; SLAT_AE_MIN=${SLAT_AE_MIN:-30}; SLAT_FLOW_MIN=${SLAT_FLOW_MIN:-100}
+# The shipped weights: these step counts. Measured on a 2-core machine: data 16 min, ss_vae 20.5 min and
+# the slat chain 69 min (one train_all run), ss_flow 9000 steps 103 min on one core with the other busy
+# (run separately, on the same ss_vae): about 2 h 20 min end to end. The minute caps bind only on a slower
+# machine, and keep the total under 3 h on one up to ~1.5x slower.
+SS_VAE_STEPS=${SS_VAE_STEPS:-800}; SS_FLOW_STEPS=${SS_FLOW_STEPS:-9000}; SLAT_AE_STEPS=${SLAT_AE_STEPS:-2500}; SLAT_FLOW_STEPS=${SLAT_FLOW_STEPS:-1300}
+SS_VAE_MIN=${SS_VAE_MIN:-30}; SS_FLOW_MIN=${SS_FLOW_MIN:-125}; SLAT_AE_MIN=${SLAT_AE_MIN:-30}; SLAT_FLOW_MIN=${SLAT_FLOW_MIN:-100}
 mkdir -p "$RUN/shards" "$RUN/heldout"
 
 shards() {  # $1 = first shard index, $2 = step between shard indices

@@ -1,0 +1,78 @@
+"""Stage 1 alone, sampled as the engine samples it (25 Euler steps, time rescale 3, CFG 7 on t*1000 <= 500),
+against the ground-truth occupancy of a shard's samples. The flow loss hardly tells two stage-1 models apart
+(DESIGN.md, "Crop lift"); these figures do, in minutes instead of a full evaluation:
+
+    python3 -m nano.data.make_shard --start 20000000 --count 64 --out VAL.npz   # seeds never trained on
+    python3 -m nano.stage1_eval --run RUN_DIR --shard VAL.npz [--ckpt] [--count 64]
+
+band IoU: the 32^3 occupancy against the true surface band; outline IoU: both seen along depth (grid y,
+away from the camera), i.e. the object's outline as stage 1 draws it; empty: samples with no voxel.
+"""
+import argparse
+import os
+
+import numpy as np
+import torch
+
+from . import config as C
+from . import nets
+from .dataset import Shards
+from .train import load_prev
+
+STEPS, RESCALE_T, CFG, CFG_MAX_T = 25, 3.0, 7.0, 500.0  # the pack's ss.sampler (export.py)
+
+
+@torch.no_grad()
+def sample_occupancy(m, im, seed):
+    b = im["image_crop"].shape[0]
+    zeros = torch.zeros(b, 3, C.IMAGE_SIZE, C.IMAGE_SIZE)
+    cond = m["ss_condition"](im["image_crop"], im["image_full"], im["mask_crop"], im["mask_full"], zeros, zeros,
+                             torch.zeros(b))
+    uncond = torch.zeros(b, 1, C.COND_DIM)
+    u = np.arange(STEPS + 1) / STEPS
+    t = u / (1 + (RESCALE_T - 1) * (1 - u))
+    g = torch.Generator().manual_seed(seed)
+    x = [torch.randn(b, C.SS_RES ** 3, C.SS_CHANNELS, generator=g)]
+    x += [torch.randn(b, 1, dim, generator=g) for _, dim in C.SS_LAYOUT]
+    for k in range(STEPS):
+        tk = torch.full((b,), t[k] * 1000, dtype=torch.float32)
+        v = m["ss_denoiser"](*x, tk, torch.zeros(b), cond)
+        if t[k] * 1000 <= CFG_MAX_T:
+            vu = m["ss_denoiser"](*x, tk, torch.zeros(b), uncond)
+            v = [(1 + CFG) * a - CFG * c for a, c in zip(v, vu)]
+        x = [a + float(t[k + 1] - t[k]) * c for a, c in zip(x, v)]
+    return m["ss_decoder"](x[0]) > 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--run", required=True)
+    ap.add_argument("--shard", required=True)
+    ap.add_argument("--count", type=int, default=64)
+    ap.add_argument("--ckpt", action="store_true", help="the stage's latest checkpoint instead of final.pt")
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    m = nets.build_all()
+    load_prev(args.run, "ss_vae", m)
+    blob = torch.load(os.path.join(args.run, "ss_flow", "ckpt.pt" if args.ckpt else "final.pt"))
+    for k, sd in blob["models"].items():
+        m[k].load_state_dict(sd)
+    for net in m.values():
+        net.eval()
+    data = Shards(args.shard, ["image_crop", "image_full", "mask_crop", "mask_full", "occupancy"])
+    n = min(args.count, len(data))
+    band, outline, empty = [], [], 0
+    for s in range(0, n, 16):
+        idx = np.arange(s, min(n, s + 16))
+        pred = sample_occupancy(m, data.images(idx), 1000 + s)
+        true = data.occupancy(idx) > 0.5
+        for p, q in zip(pred, true):
+            band.append(((p & q).sum() / (p | q).sum().clamp(min=1)).item())
+            po, qo = p.any(1), q.any(1)
+            outline.append(((po & qo).sum() / (po | qo).sum().clamp(min=1)).item())
+            empty += int(p.sum() == 0)
+    print(f"{n} samples: band IoU {np.mean(band):.3f}, outline IoU {np.mean(outline):.3f}, empty {empty}")
+
+
+if __name__ == "__main__":
+    main()
