@@ -69,7 +69,7 @@ export function subsetSlatStructures(
   let mm = 0;
   for (let q = 0; q < m; q++) if (coarseRow[q] === 0) coarseRow[q] = mm++;
   const parent = new Int32Array(k);
-  for (let j = 0; j < k; j++) parent[j] = coarseRow[full.parent[tokens[j]]];
+  for (let j = 0; j < k; j++) parent[j] = coarseRow[fullParent[tokens[j]]];
   const poolChildren = new Int32Array(mm * 8).fill(k);
   const poolScale = new Float32Array(mm);
   const nbrCoarse = new Int32Array(mm * 27);

@@ -14,34 +14,35 @@ import os
 import numpy as np
 import torch
 
+from fsam3d_ref.pipeline import euler_cfg
+
 from . import config as C
 from . import nets
 from .dataset import Shards
+from .export import manifest_constants
 from .train import load_prev
 
-STEPS, RESCALE_T, CFG, CFG_MAX_T = 25, 3.0, 7.0, 500.0  # the pack's ss.sampler (export.py)
+SAMPLER = manifest_constants({}, "trained")["ss"]["sampler"]  # what the engine runs for this pack
 
 
 @torch.no_grad()
 def sample_occupancy(m, im, seed):
+    """Batched stage 1 through the reference Euler + CFG loop (its T has batch 1: expanded here)."""
     b = im["image_crop"].shape[0]
     zeros = torch.zeros(b, 3, C.IMAGE_SIZE, C.IMAGE_SIZE)
     cond = m["ss_condition"](im["image_crop"], im["image_full"], im["mask_crop"], im["mask_full"], zeros, zeros,
                              torch.zeros(b))
-    uncond = torch.zeros(b, 1, C.COND_DIM)
-    u = np.arange(STEPS + 1) / STEPS
-    t = u / (1 + (RESCALE_T - 1) * (1 - u))
+    names = ["shape"] + [n for n, _ in C.SS_LAYOUT]
     g = torch.Generator().manual_seed(seed)
-    x = [torch.randn(b, C.SS_RES ** 3, C.SS_CHANNELS, generator=g)]
-    x += [torch.randn(b, 1, dim, generator=g) for _, dim in C.SS_LAYOUT]
-    for k in range(STEPS):
-        tk = torch.full((b,), t[k] * 1000, dtype=torch.float32)
-        v = m["ss_denoiser"](*x, tk, torch.zeros(b), cond)
-        if t[k] * 1000 <= CFG_MAX_T:
-            vu = m["ss_denoiser"](*x, tk, torch.zeros(b), uncond)
-            v = [(1 + CFG) * a - CFG * c for a, c in zip(v, vu)]
-        x = [a + float(t[k + 1] - t[k]) * c for a, c in zip(x, v)]
-    return m["ss_decoder"](x[0]) > 0
+    x = {"shape": torch.randn(b, C.SS_RES ** 3, C.SS_CHANNELS, generator=g)}
+    x.update({n: torch.randn(b, 1, dim, generator=g) for n, dim in C.SS_LAYOUT})
+
+    def net(x, t, c):
+        v = m["ss_denoiser"](*[x[n] for n in names], t.expand(b), torch.zeros(b), c.expand(b, -1, -1))
+        return dict(zip(names, v))
+
+    x, _ = euler_cfg(net, x, SAMPLER, cond, torch.zeros(1, SAMPLER["uncondTokens"], C.COND_DIM))
+    return m["ss_decoder"](x["shape"]) > 0
 
 
 def main():
