@@ -3,6 +3,7 @@
 contract's inputs (in order) so torch.onnx.export maps 1:1; training-only modules (the two encoders) are
 separate classes."""
 import itertools
+import math
 
 import torch
 import torch.nn as nn
@@ -17,6 +18,7 @@ from fsam3d_model.slat_flow import SparseResBlock
 from fsam3d_model.ss_decoder import ChannelLayerNorm, ResBlock3d, Upsample3d
 
 from . import config as C
+from .data.sample import CANON_EXTENT, CROP_PAD
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,9 +143,10 @@ class MoTBlock(nn.Module):
 def crop_lift_matrix():
     """(64, 49): bilinear weights from the crop view's 7x7 patch tokens to the 8x8 latent (x, z) columns
     (row x*8+z). In the view-aligned frame (DESIGN.md section 2) grid x is image right and z image up, and an
-    object whose longest side faces the camera spans 0.9 of the grid and 1/1.2 of the crop, so a column at
-    grid (x, z) sees the crop at u = s*x, v = -s*z (s = (1/1.2)/0.9, crop-normalised, v down)."""
-    r, n, s = C.SS_RES, 7, (1 / 1.2) / 0.9
+    object whose longest side faces the camera spans CANON_EXTENT of the grid and 1/CROP_PAD of the crop, so a
+    column at grid (x, z) sees the crop at u = s*x, v = -s*z (s = (1/CROP_PAD)/CANON_EXTENT, crop-normalised,
+    v down)."""
+    r, n, s = C.SS_RES, math.isqrt(C.VIEW_TOKENS - 1), (1 / CROP_PAD) / CANON_EXTENT
     m = torch.zeros(r * r, n * n)
     for ix, iz in itertools.product(range(r), repeat=2):
         x, z = (ix + 0.5) / r - 0.5, (iz + 0.5) / r - 0.5

@@ -21,6 +21,7 @@ from . import shapes as SH
 MESH_RES = 64          # FlexiCubes grid of the pack (decoder.mesh.res)
 OCC_RES = 32           # stage-1 occupancy grid (ss.occupancyRes) = slat.res
 CANON_EXTENT = 0.9     # longest side of the normalised object
+CROP_PAD = 1.2         # the crop view is the mask's bounding box scaled by this (reference 1.4)
 DEFAULT_FOV_DEG = 60.0  # engine default when the photo has no EXIF focal length (long side)
 IMAGE_SIZE = 112       # pack image.size
 FOV_RANGE = (50.0, 70.0)  # long side; see DESIGN.md section 6 (silhouette ceiling)
@@ -365,5 +366,5 @@ def preprocess(photo_u8, mask, size=IMAGE_SIZE):
     from fsam3d_ref.pipeline import preprocess as ref_pre
     rgb = torch.from_numpy(photo_u8.copy()).permute(2, 0, 1).float() / 255.0
     m = torch.from_numpy(mask.astype(np.float32))[None]
-    out, box = ref_pre(rgb, m, size, 1.2)
+    out, box = ref_pre(rgb, m, size, CROP_PAD)
     return {k: v[0].numpy() for k, v in out.items()}, box
