@@ -106,6 +106,44 @@ print(float(L.sum(1).min()), float(L.sum(1).max()), *(float(np.mean(score[k])) f
     for (const o of others) expect(lift).toBeGreaterThan(o + 0.05);
   }, 60_000);
 
+  it("shares ss_refine's stage-1 sampling between processes, resumably, in image order", () => {
+    // train.py --stage ss_refine --sample-part I/N: each process samples every N-th chunk of the training
+    // images' stage-1 latents; the trainer needs them all, in image order, each drawn once with its seed.
+    const shard = path.join(tmp, 'refine.npz');
+    python(['-m', 'nano.data.make_shard', '--start', '0', '--count', '5', '--out', shard]);
+    const out = python([
+      '-c',
+      `import os, torch
+from nano import config as C, nets, train
+from nano.dataset import Shards
+from nano.export import manifest_constants
+from nano.stage1_sample import sample_shape_latents
+torch.manual_seed(0); torch.set_num_threads(1)
+train.REFINE_SAMPLES, train.REFINE_CHUNK = 5, 2
+m = nets.build_all()
+for v in m.values(): v.eval()
+data = Shards('${shard}', train.STAGE_KEYS['ss_refine'])
+d = '${path.join(tmp, 'refine')}'; os.makedirs(d)
+first = train.refine_latents(m, data, d, (0, 2))
+files = sorted(os.listdir(d))
+t0 = os.path.getmtime(os.path.join(d, 'samples-000.pt'))
+lat = train.refine_latents(m, data, d, (1, 2))
+again = train.refine_latents(m, data, d)
+direct = sample_shape_latents(m, data.images([2, 3]), C.SEED + 2)
+thr = manifest_constants({'occupancy_threshold': train.REFINE_THRESHOLD}, 'trained')['ss']['occupancyThreshold']
+print(first is None, ','.join(files), 'x'.join(map(str, lat.shape)), os.path.getmtime(os.path.join(d, 'samples-000.pt')) == t0,
+      bool(torch.equal(lat, again)), float((lat[2:4] - direct).abs().max()), thr)`,
+    ]);
+    const [none, files, shape, untouched, same, diff, thr] = out.trim().split('\n').at(-1)!.split(' ');
+    expect(none).toBe('True'); // one share alone is not the whole set
+    expect(files).toBe('samples-000.pt,samples-002.pt'); // part 0/2: chunks 0 and 2 of 3
+    expect(shape).toBe('5x512x8'); // every image once
+    expect(untouched).toBe('True'); // finished chunks are not sampled again
+    expect(same).toBe('True');
+    expect(Number(diff)).toBeLessThan(1e-2); // chunk 1 = images 2-3 with seed SEED + 2 (stored as fp16)
+    expect(Number(thr)).toBe(0.5); // the refined decoder's cut reaches the manifest
+  }, 120_000);
+
   it('regenerates a shipped synthetic sample from its held-out seed', async () => {
     const shipped = readdirSync(SAMPLES).filter((d) => d.startsWith('synthetic-'));
     expect(shipped).toHaveLength(6);

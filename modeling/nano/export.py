@@ -2,7 +2,7 @@
 
     cd modeling && /usr/bin/python3 -m nano.export --run .cache/nano/run --out .cache/nano/pack [--fp32] [--label smoke]
 
-Reads RUN/{ss_vae,slat_ae,ss_flow,slat_flow}/final.pt. Stages without a final.pt are exported with their
+Reads RUN/{ss_vae,slat_ae,ss_flow,slat_flow,ss_refine}/final.pt (ss_refine's stage-1 decoder replaces ss_vae's). Stages without a final.pt are exported with their
 initial (random) weights and the pack's description says so. fp16-weights: every float initializer with
 >= 1024 elements is stored as float16 behind a Cast (graph I/O and compute stay float32; build-machine
 notes 4.4). Writes resources/models/nano only when --out says so: smoke weights belong in .cache.
@@ -80,7 +80,7 @@ def manifest_constants(stats, label):
             "layout": [{"name": n, "dim": d} for n, d in C.SS_LAYOUT],
             "sampler": {"steps": 25, "rescaleT": 3, "timeScale": 1000,
                         "cfg": {"strength": 7, "interval": [0, 500], "outputs": "all"}, "shortcutD": 0, "uncondTokens": 1},
-            "occupancyThreshold": 0, "pruneInterior": False, "maxVoxels": 16000, "downsampleFactor": 2,
+            "occupancyThreshold": stats.get("occupancy_threshold", 0), "pruneInterior": False, "maxVoxels": 16000, "downsampleFactor": 2,
         },
         "pose": {"convention": "ScaleShiftInvariant", "rot6dMean": stats.get("rot6d_mean", REF_ROT6D_MEAN),
                  "rot6dStd": stats.get("rot6d_std", REF_ROT6D_STD), "cameraFovDeg": C.DEFAULT_FOV_DEG},
@@ -208,7 +208,8 @@ def check_parity_conv(decoder, example):
 def load_run(run):
     m = nets.build_all()
     stats, loaded = {}, []
-    for stage in ["ss_vae", "slat_ae", "ss_flow", "slat_flow"]:
+    # ss_refine (when finished) replaces ss_vae's stage-1 decoder with the one refined on stage 1's samples
+    for stage in ["ss_vae", "slat_ae", "ss_flow", "slat_flow", "ss_refine"]:
         p = os.path.join(run, stage, "final.pt") if run else ""
         if p and os.path.exists(p):
             blob = torch.load(p)

@@ -3,10 +3,11 @@ against the ground-truth occupancy of a shard's samples. The flow loss hardly te
 (DESIGN.md, "Crop lift"); these figures do, in minutes instead of a full evaluation:
 
     python3 -m nano.data.make_shard --start 20000000 --count 64 --out VAL.npz   # seeds never trained on
-    python3 -m nano.stage1_eval --run RUN_DIR --shard VAL.npz [--ckpt] [--count 64]
+    python3 -m nano.stage1_eval --run RUN_DIR --shard VAL.npz [--ckpt] [--count 64] [--unrefined]
 
 band IoU: the 32^3 occupancy against the true surface band; outline IoU: both seen along depth (grid y,
-away from the camera), i.e. the object's outline as stage 1 draws it; empty: samples with no voxel.
+away from the camera), i.e. the object's outline as stage 1 draws it; empty: samples with no voxel. Where the run
+has a finished ss_refine, its decoder and threshold are used (--unrefined: the ss_vae decoder at logit 0).
 """
 import argparse
 import os
@@ -14,35 +15,15 @@ import os
 import numpy as np
 import torch
 
-from fsam3d_ref.pipeline import euler_cfg
-
-from . import config as C
 from . import nets
 from .dataset import Shards
-from .export import manifest_constants
+from .stage1_sample import sample_shape_latents
 from .train import load_prev
-
-SAMPLER = manifest_constants({}, "trained")["ss"]["sampler"]  # what the engine runs for this pack
 
 
 @torch.no_grad()
-def sample_occupancy(m, im, seed):
-    """Batched stage 1 through the reference Euler + CFG loop (its T has batch 1: expanded here)."""
-    b = im["image_crop"].shape[0]
-    zeros = torch.zeros(b, 3, C.IMAGE_SIZE, C.IMAGE_SIZE)
-    cond = m["ss_condition"](im["image_crop"], im["image_full"], im["mask_crop"], im["mask_full"], zeros, zeros,
-                             torch.zeros(b))
-    names = ["shape"] + [n for n, _ in C.SS_LAYOUT]
-    g = torch.Generator().manual_seed(seed)
-    x = {"shape": torch.randn(b, C.SS_RES ** 3, C.SS_CHANNELS, generator=g)}
-    x.update({n: torch.randn(b, 1, dim, generator=g) for n, dim in C.SS_LAYOUT})
-
-    def net(x, t, c):
-        v = m["ss_denoiser"](*[x[n] for n in names], t.expand(b), torch.zeros(b), c.expand(b, -1, -1))
-        return dict(zip(names, v))
-
-    x, _ = euler_cfg(net, x, SAMPLER, cond, torch.zeros(1, SAMPLER["uncondTokens"], C.COND_DIM))
-    return m["ss_decoder"](x["shape"]) > 0
+def sample_occupancy(m, im, seed, threshold=0.0):
+    return m["ss_decoder"](sample_shape_latents(m, im, seed)) > threshold
 
 
 def main():
@@ -51,6 +32,7 @@ def main():
     ap.add_argument("--shard", required=True)
     ap.add_argument("--count", type=int, default=64)
     ap.add_argument("--ckpt", action="store_true", help="the stage's latest checkpoint instead of final.pt")
+    ap.add_argument("--unrefined", action="store_true", help="the ss_vae decoder even where ss_refine finished")
     args = ap.parse_args()
     torch.set_num_threads(1)
     m = nets.build_all()
@@ -58,6 +40,8 @@ def main():
     blob = torch.load(os.path.join(args.run, "ss_flow", "ckpt.pt" if args.ckpt else "final.pt"))
     for k, sd in blob["models"].items():
         m[k].load_state_dict(sd)
+    refined = os.path.exists(os.path.join(args.run, "ss_refine", "final.pt")) and not args.unrefined
+    threshold = load_prev(args.run, "ss_refine", m)["stats"]["occupancy_threshold"] if refined else 0.0
     for net in m.values():
         net.eval()
     data = Shards(args.shard, ["image_crop", "image_full", "mask_crop", "mask_full", "occupancy"])
@@ -65,14 +49,15 @@ def main():
     band, outline, empty = [], [], 0
     for s in range(0, n, 16):
         idx = np.arange(s, min(n, s + 16))
-        pred = sample_occupancy(m, data.images(idx), 1000 + s)
+        pred = sample_occupancy(m, data.images(idx), 1000 + s, threshold)
         true = data.occupancy(idx) > 0.5
         for p, q in zip(pred, true):
             band.append(((p & q).sum() / (p | q).sum().clamp(min=1)).item())
             po, qo = p.any(1), q.any(1)
             outline.append(((po & qo).sum() / (po | qo).sum().clamp(min=1)).item())
             empty += int(p.sum() == 0)
-    print(f"{n} samples: band IoU {np.mean(band):.3f}, outline IoU {np.mean(outline):.3f}, empty {empty}")
+    print(f"{'ss_refine' if refined else 'ss_vae'} decoder, {n} samples: band IoU {np.mean(band):.3f}, "
+          f"outline IoU {np.mean(outline):.3f}, empty {empty}")
 
 
 if __name__ == "__main__":
