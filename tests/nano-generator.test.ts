@@ -1,6 +1,7 @@
 // The nano pack's procedural data generator (modeling/nano/data) is seeded and reproducible: the same seed
 // gives the same sample within a process, and regenerating a shipped synthetic sample from its held-out
-// seed gives back the committed photo, mask, ground truth and layout. Runs Debian's PyTorch (.ci/run
+// seed gives back the committed photo, mask, ground truth and layout. Also the training code that reads
+// the generator's frame (the crop lift) or shards (ss_refine's sampling). Runs Debian's PyTorch (.ci/run
 // installs python3-torch); generating one sample takes well under a second.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
