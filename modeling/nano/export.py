@@ -2,10 +2,11 @@
 
     cd modeling && /usr/bin/python3 -m nano.export --run .cache/nano/run --out .cache/nano/pack [--fp32] [--label smoke]
 
-Reads RUN/{ss_vae,slat_ae,ss_flow,slat_flow,ss_refine}/final.pt (ss_refine's stage-1 decoder replaces ss_vae's). Stages without a final.pt are exported with their
-initial (random) weights and the pack's description says so. fp16-weights: every float initializer with
->= 1024 elements is stored as float16 behind a Cast (graph I/O and compute stay float32; build-machine
-notes 4.4). Writes resources/models/nano only when --out says so: smoke weights belong in .cache.
+Reads RUN/{ss_vae,slat_ae,ss_flow,slat_flow,ss_refine}/final.pt (ss_refine's stage-1 decoder replaces
+ss_vae's). Stages without a final.pt are exported with their initial (random) weights and the pack's
+description says so. fp16-weights: every float initializer with >= 1024 elements is stored as float16
+behind a Cast (graph I/O and compute stay float32; build-machine notes 4.4). Writes resources/models/nano
+only when --out says so: smoke weights belong in .cache.
 """
 import argparse
 import hashlib
@@ -80,7 +81,8 @@ def manifest_constants(stats, label):
             "layout": [{"name": n, "dim": d} for n, d in C.SS_LAYOUT],
             "sampler": {"steps": 25, "rescaleT": 3, "timeScale": 1000,
                         "cfg": {"strength": 7, "interval": [0, 500], "outputs": "all"}, "shortcutD": 0, "uncondTokens": 1},
-            "occupancyThreshold": stats.get("occupancy_threshold", 0), "pruneInterior": False, "maxVoxels": 16000, "downsampleFactor": 2,
+            "occupancyThreshold": stats.get("occupancy_threshold", 0),  # ss_refine's cut, else logit 0
+            "pruneInterior": False, "maxVoxels": 16000, "downsampleFactor": 2,
         },
         "pose": {"convention": "ScaleShiftInvariant", "rot6dMean": stats.get("rot6d_mean", REF_ROT6D_MEAN),
                  "rot6dStd": stats.get("rot6d_std", REF_ROT6D_STD), "cameraFovDeg": C.DEFAULT_FOV_DEG},

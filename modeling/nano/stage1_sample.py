@@ -12,10 +12,9 @@ SAMPLER = manifest_constants({}, "trained")["ss"]["sampler"]
 
 
 @torch.no_grad()
-def sample_shape_latents(m, im, seed, sampler=None):
+def sample_shape_latents(m, im, seed):
     """Images of a batch (Shards.images) -> sampled shape latents (B,512,8), normalised as the decoder takes
     them. The reference Euler + CFG loop has batch 1 in its time input: expanded here."""
-    sampler = sampler or SAMPLER
     b = im["image_crop"].shape[0]
     zeros = torch.zeros(b, 3, C.IMAGE_SIZE, C.IMAGE_SIZE)
     cond = m["ss_condition"](im["image_crop"], im["image_full"], im["mask_crop"], im["mask_full"], zeros, zeros,
@@ -29,5 +28,5 @@ def sample_shape_latents(m, im, seed, sampler=None):
         v = m["ss_denoiser"](*[x[n] for n in names], t.expand(b), torch.zeros(b), c.expand(b, -1, -1))
         return dict(zip(names, v))
 
-    x, _ = euler_cfg(net, x, sampler, cond, torch.zeros(1, sampler["uncondTokens"], C.COND_DIM))
+    x, _ = euler_cfg(net, x, SAMPLER, cond, torch.zeros(1, SAMPLER["uncondTokens"], C.COND_DIM))
     return x["shape"]

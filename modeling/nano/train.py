@@ -154,10 +154,10 @@ def refine_latents(m, data, out_dir, part=(0, 1)):
         for s in range(start, min(n, start + REFINE_CHUNK), 16):
             idx = np.arange(s, min(n, start + REFINE_CHUNK, s + 16))
             lat.append(sample_shape_latents(m, data.images(idx), C.SEED + s).half())
-        torch.save(torch.cat(lat), path + ".tmp")
+        lat = torch.cat(lat)
+        torch.save(lat, path + ".tmp")
         os.replace(path + ".tmp", path)
-        print(f"ss_refine: sampled images {start}-{start + len(torch.cat(lat)) - 1} in {time.time() - t0:.0f} s",
-              flush=True)
+        print(f"ss_refine: sampled images {start}-{start + len(lat) - 1} in {time.time() - t0:.0f} s", flush=True)
     paths = [os.path.join(out_dir, f"samples-{c:03d}.pt") for c in range(len(chunks))]
     if not all(os.path.exists(p) for p in paths):
         return None
@@ -334,13 +334,13 @@ def main():
     t_start = time.time()
     log = open(os.path.join(out_dir, "log.jsonl"), "a")
     capped = False
+    pool = len(refine_lat) if args.stage == "ss_refine" else len(data)  # ss_refine: the sampled images only
     while step < args.steps:
         if args.minutes is not None and wall_before + time.time() - t_start > 60 * args.minutes:
             capped = True
             break
         for g in opt.param_groups:
             g["lr"] = lr_at(step, args.steps, lr)
-        pool = len(refine_lat) if args.stage == "ss_refine" else len(data)
         idx = rng.choice(pool, batch, replace=pool < batch)
         t0 = time.time()
         if args.stage == "ss_vae":
