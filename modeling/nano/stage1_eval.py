@@ -6,7 +6,8 @@ against the ground-truth occupancy of a shard's samples. The flow loss hardly te
     python3 -m nano.stage1_eval --run RUN_DIR --shard VAL.npz [--ckpt] [--count 64] [--unrefined]
 
 band IoU: the 32^3 occupancy against the true surface band; outline IoU: both seen along depth (grid y,
-away from the camera), i.e. the object's outline as stage 1 draws it; empty: samples with no voxel. Where the run
+away from the camera), i.e. the object's outline as stage 1 draws it; voxels: the sampled voxel count over the
+true one (mean per sample; stage 2 cannot carve extra voxels, DESIGN.md); empty: samples with no voxel. Where the run
 has a finished ss_refine, its decoder and threshold are used (--unrefined: the ss_vae decoder at logit 0).
 """
 import argparse
@@ -46,7 +47,7 @@ def main():
         net.eval()
     data = Shards(args.shard, ["image_crop", "image_full", "mask_crop", "mask_full", "occupancy"])
     n = min(args.count, len(data))
-    band, outline, empty = [], [], 0
+    band, outline, ratio, empty = [], [], [], 0
     for s in range(0, n, 16):
         idx = np.arange(s, min(n, s + 16))
         pred = sample_occupancy(m, data.images(idx), 1000 + s, threshold)
@@ -55,9 +56,10 @@ def main():
             band.append(((p & q).sum() / (p | q).sum().clamp(min=1)).item())
             po, qo = p.any(1), q.any(1)
             outline.append(((po & qo).sum() / (po | qo).sum().clamp(min=1)).item())
+            ratio.append((p.sum() / q.sum().clamp(min=1)).item())
             empty += int(p.sum() == 0)
     print(f"{'ss_refine' if refined else 'ss_vae'} decoder, {n} samples: band IoU {np.mean(band):.3f}, "
-          f"outline IoU {np.mean(outline):.3f}, empty {empty}")
+          f"outline IoU {np.mean(outline):.3f}, voxels {np.mean(ratio):.2f}x the true count, empty {empty}")
 
 
 if __name__ == "__main__":
