@@ -16,12 +16,12 @@ N_TRAIN=${N_TRAIN:-8000}; N_HELD=${N_HELD:-256}; SHARD=${SHARD:-250}
 # The shipped weights: these step counts. Measured on a 2-core machine: data 16 min, ss_vae 20.5 min and
 # the slat chain 69 min (one train_all run), ss_flow 9000 steps 103 min on one core with the other busy
 # (run separately, on the same ss_vae), ss_refine (stage-1 samples of 4096 training images on both cores,
-# then 600 steps on 2 threads) 15.5 min: about 2 h 37 min end to end. The minute caps bind only on a
-# slower machine.
+# 10.5 min, then 1500 steps on 2 threads, 13.3 min) 24 min: about 2 h 45 min end to end. The minute caps bind
+# only on a slower machine.
 SS_VAE_STEPS=${SS_VAE_STEPS:-800}; SS_FLOW_STEPS=${SS_FLOW_STEPS:-9000}; SLAT_AE_STEPS=${SLAT_AE_STEPS:-2500}; SLAT_FLOW_STEPS=${SLAT_FLOW_STEPS:-1300}
-SS_REFINE_STEPS=${SS_REFINE_STEPS:-600}
+SS_REFINE_STEPS=${SS_REFINE_STEPS:-1500}
 SS_VAE_MIN=${SS_VAE_MIN:-30}; SS_FLOW_MIN=${SS_FLOW_MIN:-125}; SLAT_AE_MIN=${SLAT_AE_MIN:-30}; SLAT_FLOW_MIN=${SLAT_FLOW_MIN:-100}
-SS_REFINE_MIN=${SS_REFINE_MIN:-15}
+SS_REFINE_MIN=${SS_REFINE_MIN:-25}
 mkdir -p "$RUN/shards" "$RUN/heldout"
 
 shards() {  # $1 = first shard index, $2 = step between shard indices
