@@ -4,6 +4,7 @@ import { referenceCap, type AggregationPolicy } from './accelerate/aggregation.t
 import { fullPolicy, type StepPolicy } from './accelerate/policy.ts';
 import { runDepth } from './depth/index.ts';
 import { throwIfAborted } from './errors.ts';
+import { guideStructureByMask } from './geometry/mask-guide.ts';
 import { occupiedCoords, pruneInterior } from './geometry/occupancy.ts';
 import { decodePose, focalRatio, toPhotoCamera, type Pose } from './geometry/pose.ts';
 import { loadImagePair, preprocess } from './image/index.ts';
@@ -49,6 +50,11 @@ export type RunOptions = {
    * The report keeps the silhouette IoU of the network's own layout next to the fitted one.
    */
   layoutFit?: boolean;
+  /**
+   * Edit stage 1's voxels by the mask before stage 2 (engine/geometry/mask-guide.ts): carve those outside it,
+   * fill weakly drawn parts inside it; default true. False runs the model's structure untouched.
+   */
+  maskGuide?: boolean;
   /**
    * Treat the region the surface band encloses as inside when extracting the mesh (default true): it is
    * solid, with no hidden shell around it, and holes through the band are sealed
@@ -145,6 +151,26 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     artifact('slat_cond', slatCond);
     progress({ stage: 'condition', step: 2, of: 2 });
 
+    // The photo's camera, resolved once (override, else EXIF, else the default; all on the long side): the
+    // layout moves into it when the pack predicts layouts for a canonical camera, and the silhouette check
+    // looks through it.
+    const camera = resolveCamera(pair.mask.width, pair.mask.height, {
+      fovDeg: opts.fovDeg,
+      focal35mm: opts.focal35mm ?? pair.image.focal35mm,
+    });
+    const packFov = m.pose.cameraFovDeg;
+    // The stage-1 layout in the photo's camera; downsampleFactor is the aggregation's (1 before it).
+    const layoutOf = (latent: Record<string, Float32Array>, downsampleFactor: number) => {
+      const decoded = decodePose(
+        { rot6d: latent.rot6d, translation: latent.translation, scale: latent.scale },
+        m.pose,
+        images.sceneScale,
+        images.sceneShift,
+        downsampleFactor,
+      );
+      return packFov === undefined ? decoded : toPhotoCamera(decoded, packFov, camera);
+    };
+
     // Stage 1 can, rarely, end with no occupied voxel (2 of 256 held-out samples with the first nano pack).
     // Rather than fail the run, sample it again from the next noise draw (a fixed stream per draw, so the
     // retry is as reproducible as the first try, and side-by-side runs retry alike); the report says so.
@@ -162,7 +188,18 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
       const logits = await timed('ss_decoder', () => decodeOccupancy(sessions, s1.latent.shape));
       const structure = await timed('structure', () => {
         const g = m.ss.occupancyRes;
-        const occupied = occupiedCoords(logits, g, m.ss.occupancyThreshold);
+        const guided =
+          (opts.maskGuide ?? true)
+            ? guideStructureByMask({
+                logits,
+                res: g,
+                threshold: m.ss.occupancyThreshold,
+                pose: layoutOf(s1.latent, 1),
+                camera,
+                mask: pair.mask.mask,
+              })
+            : null;
+        const occupied = guided?.applied ? guided.coords : occupiedCoords(logits, g, m.ss.occupancyThreshold);
         const kept = m.ss.pruneInterior ? pruneInterior(occupied, g) : occupied;
         const aggregated = aggregation.aggregate({
           coords: kept,
@@ -175,7 +212,13 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
           imageSize: m.image.size,
           uniform: () => rng.uniform(),
         });
-        return { occupied: occupied.length / 3, afterPrune: kept.length / 3, ...aggregated };
+        const maskGuide = guided && {
+          applied: guided.applied,
+          carved: guided.carved,
+          added: guided.added,
+          layoutIoU: guided.layoutIoU,
+        };
+        return { occupied: occupied.length / 3, afterPrune: kept.length / 3, maskGuide, ...aggregated };
       });
       return { s1, logits, structure };
     };
@@ -191,22 +234,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     const { s1, logits, structure } = sampled;
     for (const [name, v] of Object.entries(s1.latent)) artifact(`ss_latent.${name}`, v);
     artifact('occupancy_logits', logits);
-    const decodedPose = decodePose(
-      { rot6d: s1.latent.rot6d, translation: s1.latent.translation, scale: s1.latent.scale },
-      m.pose,
-      images.sceneScale,
-      images.sceneShift,
-      structure.downsampleFactor,
-    );
-    // The photo's camera, resolved once (override, else EXIF, else the default; all on the long side): the
-    // layout moves into it when the pack predicts layouts for a canonical camera, and the silhouette check
-    // looks through it.
-    const camera = resolveCamera(pair.mask.width, pair.mask.height, {
-      fovDeg: opts.fovDeg,
-      focal35mm: opts.focal35mm ?? pair.image.focal35mm,
-    });
-    const packFov = m.pose.cameraFovDeg;
-    const predictedPose = packFov === undefined ? decodedPose : toPhotoCamera(decodedPose, packFov, camera);
+    const predictedPose = layoutOf(s1.latent, structure.downsampleFactor);
     if (packFov !== undefined && packFov !== camera.fovDeg) {
       notes.push(
         `layout moved from the pack's ${packFov}° camera into the photo's ${fmtFov(camera.fovDeg)}° camera ` +
@@ -288,6 +316,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
         occupied: structure.occupied,
         afterPrune: structure.afterPrune,
         downsampleFactor: structure.downsampleFactor,
+        maskGuide: structure.maskGuide,
       },
       mesh: { vertices: decoded.mesh.vertices.length / 3, faces: decoded.mesh.faces.length / 3 },
       pose: {

@@ -18,7 +18,17 @@ export type RunReport = {
     stage2Evaluated: number;
     cubes: number;
   };
-  voxels: { occupied: number; afterPrune: number; downsampleFactor: number };
+  voxels: {
+    /** Stage 1's voxels after the mask guide (when on), before pruning and aggregation. */
+    occupied: number;
+    afterPrune: number;
+    downsampleFactor: number;
+    /**
+     * The mask guide (null when off): voxels carved and added, and the fitted voxel silhouette's IoU that
+     * gates it (applied false below engine/geometry/mask-guide.ts MIN_LAYOUT_IOU).
+     */
+    maskGuide: { applied: boolean; carved: number; added: number; layoutIoU: number } | null;
+  };
   mesh: { vertices: number; faces: number };
   pose: { quaternion: number[]; translation: number[]; scale: number; frame: string };
   /**

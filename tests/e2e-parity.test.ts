@@ -24,6 +24,7 @@ describe('end to end vs PyTorch', async () => {
     pack,
     threads: 1,
     fillInterior: false, // the reference keeps FlexiCubes' hidden inner shell
+    maskGuide: false, // the reference decodes stage 1's voxels as sampled
     noise: (stage, modality, length) => {
       const data = t(stage === 'ss' ? `ss.noise.${modality}` : 'slat.noise') as Float32Array;
       if (data.length !== length)

@@ -51,6 +51,8 @@ export async function compareStrategies(opts: {
   threads?: number;
   onRun?: (strategy: string, repeat: number) => void;
   sessions?: SessionCache;
+  /** Edit stage 1's voxels by the mask (RunOptions.maskGuide; default true). */
+  maskGuide?: boolean;
   /** Start with one untimed run (default true); a caller that reuses warm sessions can skip it. */
   warmUp?: boolean;
 }): Promise<StrategyRow[]> {
@@ -67,6 +69,7 @@ export async function compareStrategies(opts: {
       pack: opts.pack,
       seed: opts.seed ?? 0,
       sessions,
+      maskGuide: opts.maskGuide,
       policies: s.build(),
     });
   try {

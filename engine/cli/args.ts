@@ -25,13 +25,16 @@ export type RunArgs = {
   fov?: number;
   /** Fit the layout's image-plane offset and scale to the mask (engine/layout); on unless --no-layout-fit. */
   layoutFit: boolean;
+  /** Edit stage 1's voxels by the mask (engine/geometry/mask-guide.ts); on unless --no-mask-guide. */
+  maskGuide: boolean;
   quiet: boolean;
   strategy: Strategy;
 };
 
 export const RUN_USAGE = `usage: fsam3d run --image PHOTO --mask MASK [--pack DIR] [--out out.glb] [--json summary.json]
                   [--ply gaussians.ply] [--seed N] [--ep cpu|auto|cuda|dml|coreml|webgpu] [--threads N]
-                  [--faces N] [--weld] [--place] [--low-memory] [--fov DEG] [--no-layout-fit] [--quiet] [--preset NAME] [knob flags]
+                  [--faces N] [--weld] [--place] [--low-memory] [--fov DEG] [--no-layout-fit]
+                  [--no-mask-guide] [--quiet] [--preset NAME] [knob flags]
 ${STRATEGY_USAGE}`;
 
 function intFlag(name: string, v: string | undefined, min: number): number | undefined {
@@ -72,6 +75,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
         'low-memory': { type: 'boolean', default: false },
         fov: { type: 'string' },
         'no-layout-fit': { type: 'boolean', default: false },
+        'no-mask-guide': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         preset: { type: 'string', default: 'full' },
         ...strategyOptions(),
@@ -104,6 +108,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     lowMemory: values['low-memory'] ?? false,
     fov: fovFlag(values.fov),
     layoutFit: !values['no-layout-fit'],
+    maskGuide: !values['no-mask-guide'],
     quiet: values.quiet ?? false,
     strategy: resolveStrategy(String(values.preset ?? 'full'), knobValues(values)),
   };

@@ -18,7 +18,7 @@ export const COMPARE_USAGE = `usage: fsam3d compare --image PHOTO --mask MASK [-
        fsam3d bench --inputs DIR [common options]
          (DIR: NAME.png + NAME.mask.png [+ NAME.gt.glb], or folders NAME/photo.*, NAME/mask.png [, NAME/gt.glb])
 common: [--strategies full,fast-sam3d,...] [--pack DIR] [--seed N] [--repeat N] [--out-dir DIR]
-        [--glb] [--ep cpu|auto|cuda|...] [--threads N] [knob flags]
+        [--glb] [--ep cpu|auto|cuda|...] [--threads N] [--no-mask-guide] [knob flags]
 strategies: ${STRATEGY_NAMES.join(', ')}
 ${STRATEGY_USAGE}`;
 
@@ -45,6 +45,7 @@ export async function compareCommand(
         glb: { type: 'boolean', default: false },
         ep: { type: 'string', default: 'cpu' },
         threads: { type: 'string' },
+        'no-mask-guide': { type: 'boolean', default: false },
         ...strategyOptions(),
       },
     }));
@@ -108,6 +109,7 @@ export async function compareCommand(
           seed: int('seed', 0),
           repeat,
           sessions,
+          maskGuide: !values['no-mask-guide'],
           onRun: (s, r) => process.stderr.write(`${input.name}: ${s} (repeat ${r + 1}/${repeat})\n`),
         });
       } catch (e) {

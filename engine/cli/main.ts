@@ -77,6 +77,7 @@ async function run(argv: string[]): Promise<number> {
       lowMemory: args.lowMemory,
       fovDeg: args.fov,
       layoutFit: args.layoutFit,
+      maskGuide: args.maskGuide,
       gaussians: Boolean(args.ply),
       policies: args.strategy.build(),
       signal: controller.signal,

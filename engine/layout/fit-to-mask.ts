@@ -39,8 +39,16 @@ export interface LayoutFitResult {
 
 type Params = { du: number; dv: number; k: number };
 
-export function fitLayoutToMask({ mesh, pose, mask, camera }: LayoutFitInput): LayoutFitResult {
-  const r = Math.min(1, WORK_SIDE / Math.max(camera.width, camera.height));
+/**
+ * The mask at most `side` pixels on its long side (nearest sample, object where ≥ 0.5) and the camera scaled
+ * with it by `r`.
+ */
+export function workMask(
+  mask: ArrayLike<number>,
+  camera: PinholeCamera,
+  side = WORK_SIDE,
+): { target: Uint8Array; cam: PinholeCamera; r: number } {
+  const r = Math.min(1, side / Math.max(camera.width, camera.height));
   const W = Math.max(1, Math.round(camera.width * r)),
     H = Math.max(1, Math.round(camera.height * r));
   const cam: PinholeCamera = {
@@ -60,6 +68,12 @@ export function fitLayoutToMask({ mesh, pose, mask, camera }: LayoutFitInput): L
       target[j * W + i] = mask[sj * camera.width + si] >= 0.5 ? 1 : 0;
     }
   }
+  return { target, cam, r };
+}
+
+export function fitLayoutToMask({ mesh, pose, mask, camera }: LayoutFitInput): LayoutFitResult {
+  const { target, cam, r } = workMask(mask, camera);
+  const { width: W, height: H } = cam;
   const maskM = moments(target, W, H);
   const base = applyPose(Float32Array.from(mesh.vertices), pose);
   const [tx, ty, tz] = pose.translation;

@@ -51,14 +51,20 @@ export function providerRequested(r: RunResult | null | undefined): string | nul
   return typeof req === 'string' ? req : null;
 }
 
-/** How the silhouette IoU came about (RunReport.silhouette): the layout fitted to the mask or not, and the
- *  IoU of the network's own layout. */
+/** How the silhouette IoU came about (RunReport.silhouette): the layout fitted to the mask or not, the IoU
+ *  of the network's own layout, and the stage-1 voxels the mask guide carved and added (RunReport.voxels). */
 export function silhouetteNote(r: RunResult | null | undefined): string | null {
   const predicted = num(r?.report, 'silhouette', 'iouPredicted');
   if (predicted === null) return null;
   const sil = (r?.report?.silhouette ?? {}) as { layoutFit?: unknown };
   const pct = `${(predicted * 100).toFixed(1)} %`;
-  return sil.layoutFit
+  const layout = sil.layoutFit
     ? `layout fitted to the mask; ${pct} as the network placed it`
     : `network layout (${pct}); fitting it to the mask did not improve it or was off`;
+  const guide = (r?.report?.voxels as { maskGuide?: { applied?: unknown } } | undefined)?.maskGuide;
+  const carved = num(guide, 'carved'),
+    added = num(guide, 'added');
+  return guide?.applied === true && carved !== null && added !== null
+    ? `${layout}; mask guide: ${carved} voxels carved, ${added} added`
+    : layout;
 }
