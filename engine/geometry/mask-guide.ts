@@ -4,7 +4,7 @@
 // - fill: where mask pixels are covered by no voxel, add the voxel of highest logit in front of them if that
 //   logit is within FILL_MARGIN of the threshold (thin parts, e.g. chair legs, that stage 1 draws weakly).
 // Stage 2 and the decoders then work on the edited set. An upper bound on 64 validation images of the nano
-// pack, with the true outline: outline IoU 0.76 → 0.86 by carving, → 0.86 by filling (DESIGN.md).
+// pack, with the true outline: outline IoU 0.76 → 0.86 by carving, → 0.89 by filling (modeling/nano/DESIGN.md).
 // Works in any pack's frame: it only needs the decoded layout and the photo's camera.
 import { fitLayoutToMask, workMask } from '../layout/fit-to-mask.ts';
 import type { PinholeCamera } from '../metrics/silhouette.ts';
