@@ -32,6 +32,8 @@ const logitsWith = (legLogit: number) => {
   for (const [x, y, z] of legs) l[idx(x, y, z)] = legLogit + (z === 5 ? 0.5 : 0);
   return l;
 };
+const guide = (legLogit: number, mask = truthMask) =>
+  guideStructureByMask({ logits: logitsWith(legLogit), res: G, threshold, pose, camera: cam, mask });
 const cells = (coords: Int32Array) => {
   const out = new Set<number>();
   for (let i = 0; i < coords.length; i += 3) out.add(idx(coords[i], coords[i + 1], coords[i + 2]));
@@ -40,14 +42,7 @@ const cells = (coords: Int32Array) => {
 
 describe('guideStructureByMask', () => {
   it('carves what the mask lacks and fills weak parts it has, one cell in front of each pixel', () => {
-    const got = guideStructureByMask({
-      logits: logitsWith(threshold - 3),
-      res: G,
-      threshold,
-      pose,
-      camera: cam,
-      mask: truthMask,
-    });
+    const got = guide(threshold - 3);
     expect(got.applied).toBe(true);
     expect(got.layoutIoU).toBeGreaterThan(0.5);
     const kept = cells(got.coords);
@@ -66,14 +61,7 @@ describe('guideStructureByMask', () => {
   });
 
   it('adds nothing the model rules out (logit more than FILL_MARGIN below the threshold)', () => {
-    const got = guideStructureByMask({
-      logits: logitsWith(threshold - FILL_MARGIN - 1),
-      res: G,
-      threshold,
-      pose,
-      camera: cam,
-      mask: truthMask,
-    });
+    const got = guide(threshold - FILL_MARGIN - 1);
     expect(got.applied).toBe(true);
     expect(got.added).toBe(0);
     expect(got.carved).toBe(spur.length);
@@ -82,8 +70,7 @@ describe('guideStructureByMask', () => {
   it('leaves stage 1 alone when its voxels do not match the mask in any fitted layout', () => {
     // A mask of a different object: a thin vertical bar where the table is not.
     const bar = maskOf(Array.from({ length: 14 }, (_, y) => [1, y + 1, 7]));
-    const logits = logitsWith(threshold - 3);
-    const got = guideStructureByMask({ logits, res: G, threshold, pose, camera: cam, mask: bar });
+    const got = guide(threshold - 3, bar);
     expect(got.applied).toBe(false);
     expect(got.layoutIoU).toBeLessThan(0.5);
     expect(got.carved + got.added).toBe(0);
