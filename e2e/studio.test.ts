@@ -267,6 +267,19 @@ describeBrowser(
       await shot('05-after-restart.png');
     });
 
+    it('the mask-guide switch turns the guide off for the next run, and the history says so', async () => {
+      const done = await historyRows('done').count();
+      const toggle = byTestId('mask-guide-switch');
+      expect(await toggle.getAttribute('aria-checked')).toBe('true');
+      await toggle.click();
+      expect(await toggle.getAttribute('aria-checked')).toBe('false');
+      await byTestId('run-button').click();
+      await expect.poll(() => historyRows('done').count(), { timeout: 60_000 }).toBe(done + 1);
+      expect(lastCall('run')?.outcome).toBe('ok');
+      expect(await historyRows('done').filter({ hasText: 'no mask guide' }).count()).toBe(1);
+      await toggle.click(); // back on, as a user would leave it
+    });
+
     it('no page errors and no CSP violations along the way', () => {
       expect(pageErrors).toEqual([]);
       expect(consoleErrors.filter((m) => /Content Security Policy|Refused to/i.test(m))).toEqual([]);

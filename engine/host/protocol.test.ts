@@ -43,6 +43,14 @@ describe('parseRequest', () => {
     expect(parseRequest(req('openSample', { name: 'x'.repeat(LIMITS.name + 1) })).ok).toBe(false);
   });
 
+  it("takes the run's mask-guide switch as an optional boolean only", () => {
+    const run = { imageId: 'img-1', mask: new Uint8Array(4), strategy: 'full', knobs: {}, seed: 0 };
+    expect(parseRequest(req('run', run)).ok).toBe(true);
+    expect(parseRequest(req('run', { ...run, maskGuide: false })).ok).toBe(true);
+    const bad = parseRequest(req('run', { ...run, maskGuide: 'no' }));
+    expect(!bad.ok && bad.error.message).toMatch(/maskGuide/);
+  });
+
   it('rejects ids with path characters and non-finite numbers', () => {
     expect(parseRequest(req('metrics', { runA: '../etc', runB: 'b' })).ok).toBe(false);
     const p = { imageId: 'i', points: [{ x: NaN, y: 0, positive: true }] };

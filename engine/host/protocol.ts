@@ -67,6 +67,7 @@ export const RunRequestSchema = z.strictObject({
     .refine((k) => Object.keys(k).length <= LIMITS.knobs, `at most ${LIMITS.knobs} knobs`),
   seed: int.min(0).max(2 ** 32 - 1),
   packId: z.string().min(1).max(LIMITS.name).optional(),
+  maskGuide: z.boolean().optional(),
   runId: id.optional(),
 });
 

@@ -158,6 +158,19 @@ describe('EngineService on the bundled test pack', () => {
     );
   });
 
+  it("passes the mask-guide switch to the pipeline (the run's report says whether it ran)", async () => {
+    const r = await service.runJob({
+      imageId: sample.imageId,
+      mask: sample.mask!,
+      strategy: 'full',
+      knobs: {},
+      seed: 0,
+      maskGuide: false,
+    });
+    expect((r.report.voxels as { maskGuide: unknown }).maskGuide).toBeNull();
+    expect((full.report.voxels as { maskGuide: unknown }).maskGuide).not.toBeNull();
+  });
+
   it('compares two runs with per-vertex distances', () => {
     const m = service.metrics(fast.runId, full.runId);
     expect(m.distances).toBeInstanceOf(Float32Array);

@@ -235,6 +235,7 @@ export class EngineService {
             mask: maskPath,
             pack: entry.pack,
             seed: req.seed,
+            maskGuide: req.maskGuide,
             provider: settings.provider as Provider,
             threads: settings.threads || undefined,
             policies: strategy.build(),

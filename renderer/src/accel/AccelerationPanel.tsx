@@ -5,6 +5,7 @@ import { Icon } from '../lib/Icon';
 import { mergeKnobs, strategyInfo } from '../store/misc-logic';
 import { groupKnobs } from './knob-groups';
 import { KnobGroupView } from './KnobGroupView';
+import { MaskGuideField } from './MaskGuideField';
 import { SeedField } from './SeedField';
 import { StrategySelect } from './StrategySelect';
 
@@ -41,6 +42,7 @@ export function AccelerationPanel() {
         <KnobGroupView key={g.id} group={g} values={current} />
       ))}
       <SeedField />
+      <MaskGuideField />
     </Section>
   );
 }

@@ -55,6 +55,8 @@ export type RunRequest = {
   knobs: Record<string, number | boolean>;
   seed: number;
   packId?: string;
+  /** Edit stage 1's voxels by the mask before stage 2 (the engine's mask guide); absent means on. */
+  maskGuide?: boolean;
   /**
    * Optional id chosen by the caller. When given, the engine uses it as the run's id, so progress and
    * preview events, cancel(runId) and RunResult.runId all carry it from the first event on. When absent

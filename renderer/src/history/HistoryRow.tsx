@@ -47,6 +47,7 @@ export function HistoryRow({ run: r, index }: { run: StudioRun; index: number })
           </span>
           <span className="row-sub num">
             {r.objectName} · seed {r.seed}
+            {r.maskGuide === false ? ' · no mask guide' : ''}
             {r.status === 'failed' && r.error ? ` · ${r.error}` : ''}
           </span>
         </span>

@@ -12,6 +12,7 @@ export function initialState(): StudioState {
     strategy: 'fast-sam3d',
     knobOverrides: {},
     seed: 42,
+    maskGuide: true,
     runs: [],
     viewRunId: null,
     workspace: 'edit',

@@ -135,7 +135,7 @@ describe('runs and history', () => {
     s = O.applySegment(O.addPoint(s, { x: 0, y: 0, positive: true }, 0), obj, 1, mask(1));
     const started = R.startRun(
       s,
-      { objectId: obj, strategy: 'full', knobs: {}, seed: 7, packId: 'test' },
+      { objectId: obj, strategy: 'full', knobs: {}, seed: 7, packId: 'test', maskGuide: true },
       100,
     );
     return { s: started.state, id: started.id };
@@ -169,9 +169,20 @@ describe('runs and history', () => {
     expect(s.objects[0].activeRunId).toBe(id);
     expect(R.viewRun(s)?.id).toBe(id);
     expect(R.sceneRuns(s).map((r) => r.id)).toEqual([id]);
-    const spec = { objectId: s.objects[0].id, strategy: 'full', knobs: {}, seed: 7, packId: 'test' };
+    const spec = {
+      objectId: s.objects[0].id,
+      strategy: 'full',
+      knobs: {},
+      seed: 7,
+      packId: 'test',
+      maskGuide: true,
+    };
     expect(R.findReusableRun(s, spec)?.id).toBe(id);
     expect(R.findReusableRun(s, { ...spec, seed: 8 })).toBeNull();
+    // A run with the mask guide is not the run without it (and runs recorded before the switch had it on).
+    expect(R.findReusableRun(s, { ...spec, maskGuide: false })).toBeNull();
+    const legacy = { ...s, runs: s.runs.map((x) => ({ ...x, maskGuide: undefined })) };
+    expect(R.findReusableRun(legacy, spec)?.id).toBe(id);
     // A new mask makes the old run stale.
     const s2 = O.clearObject(s, s.objects[0].id);
     expect(R.findReusableRun(s2, spec)).toBeNull();

@@ -199,6 +199,7 @@ export function createOps(store: StudioStore, client: EngineClient, env: StudioE
       knobs: M.effectiveKnobs(s, name),
       seed: s.seed,
       packId: s.settings?.activePack || undefined,
+      maskGuide: s.maskGuide,
     };
   }
 
@@ -217,6 +218,7 @@ export function createOps(store: StudioStore, client: EngineClient, env: StudioE
         knobs: spec.knobs,
         seed: spec.seed,
         packId: spec.packId,
+        maskGuide: spec.maskGuide,
         runId: id,
       });
       set((x) => R.finishRun(x, id, result, env.now()));
@@ -458,6 +460,7 @@ export function createOps(store: StudioStore, client: EngineClient, env: StudioE
     setKnob: (name: string, value: KnobValue) => set((s) => M.setKnob(s, name, value)),
     resetKnobs: () => set(M.resetKnobs),
     setSeed: (seed: number) => set((s) => M.setSeed(s, seed)),
+    setMaskGuide: (maskGuide: boolean) => set((s) => ({ ...s, maskGuide })),
     randomSeed: () => set((s) => M.setSeed(s, Math.floor(env.random() * 1_000_000))),
     reopenRun: (id: string) => set((s) => R.reopenRun(s, id)),
     removeRun: (id: string) => set((s) => R.removeRun(s, id)),

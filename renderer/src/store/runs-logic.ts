@@ -3,7 +3,14 @@ import type { OccupancyPreview, Progress, RunResult } from '../client/api';
 import { selectedObject } from './objects-logic';
 import type { Knobs, StageProgress, StudioRun, StudioState } from './types';
 
-export type RunSpec = { objectId: string; strategy: string; knobs: Knobs; seed: number; packId?: string };
+export type RunSpec = {
+  objectId: string;
+  strategy: string;
+  knobs: Knobs;
+  seed: number;
+  packId?: string;
+  maskGuide: boolean;
+};
 
 export function runById(s: StudioState, id: string | null | undefined): StudioRun | null {
   return id ? (s.runs.find((r) => r.id === id) ?? null) : null;
@@ -28,6 +35,7 @@ export function startRun(s: StudioState, spec: RunSpec, now: number): { state: S
     knobs: spec.knobs,
     seed: spec.seed,
     packId: spec.packId,
+    maskGuide: spec.maskGuide,
     maskVersion: obj.maskVersion,
     createdAt: now,
     finishedAt: null,
@@ -156,6 +164,7 @@ export function findReusableRun(s: StudioState, spec: RunSpec): StudioRun | null
       r.strategy === spec.strategy &&
       r.seed === spec.seed &&
       r.packId === spec.packId &&
+      (r.maskGuide ?? true) === spec.maskGuide &&
       sameKnobs(r.knobs, spec.knobs),
   );
   return hits[hits.length - 1] ?? null;

@@ -55,6 +55,8 @@ export type StudioRun = {
   knobs: Knobs;
   seed: number;
   packId?: string;
+  /** Whether the engine's mask guide edited stage 1's voxels (absent on runs from before it: on). */
+  maskGuide?: boolean;
   maskVersion: number;
   createdAt: number;
   finishedAt: number | null;
@@ -107,6 +109,8 @@ export type StudioState = {
   /** User overrides per strategy, on top of the StrategyInfo defaults. */
   knobOverrides: Record<string, Knobs>;
   seed: number;
+  /** The engine's mask guide for new runs (RunRequest.maskGuide). */
+  maskGuide: boolean;
   runs: StudioRun[];
   /** Run shown in the single-object viewer (may belong to an earlier photo's object). */
   viewRunId: string | null;
