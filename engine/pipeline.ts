@@ -199,7 +199,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
                 mask: pair.mask.mask,
               })
             : null;
-        const occupied = guided?.applied ? guided.coords : occupiedCoords(logits, g, m.ss.occupancyThreshold);
+        const occupied = guided ? guided.coords : occupiedCoords(logits, g, m.ss.occupancyThreshold);
         const kept = m.ss.pruneInterior ? pruneInterior(occupied, g) : occupied;
         const aggregated = aggregation.aggregate({
           coords: kept,
@@ -212,12 +212,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
           imageSize: m.image.size,
           uniform: () => rng.uniform(),
         });
-        const maskGuide = guided && {
-          applied: guided.applied,
-          carved: guided.carved,
-          added: guided.added,
-          layoutIoU: guided.layoutIoU,
-        };
+        const maskGuide = guided?.stats ?? null;
         return { occupied: occupied.length / 3, afterPrune: kept.length / 3, maskGuide, ...aggregated };
       });
       return { s1, logits, structure };

@@ -1,4 +1,6 @@
 // The record every run returns: the CLI summary, the UI and the benchmark all read this one shape.
+import type { MaskGuideStats } from './geometry/mask-guide.ts';
+
 export type StageTiming = { name: string; ms: number };
 
 export type RunReport = {
@@ -27,7 +29,7 @@ export type RunReport = {
      * The mask guide (null when off): voxels carved and added, and the fitted voxel silhouette's IoU that
      * gates it (applied false below engine/geometry/mask-guide.ts MIN_LAYOUT_IOU).
      */
-    maskGuide: { applied: boolean; carved: number; added: number; layoutIoU: number } | null;
+    maskGuide: MaskGuideStats | null;
   };
   mesh: { vertices: number; faces: number };
   pose: { quaternion: number[]; translation: number[]; scale: number; frame: string };

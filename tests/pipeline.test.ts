@@ -131,16 +131,19 @@ describe('pack camera (pose.cameraFovDeg)', () => {
   });
 });
 
-describe('layout fit', () => {
-  // The test pack's layouts are random (often behind the camera), so this runs the trained nano pack on a
-  // synthetic sample: a sane layout that the fit can only refine.
+describe('layout fit and mask guide', () => {
+  // The test pack's layouts are random (often behind the camera), so these run the trained nano pack on its
+  // synthetic samples: sane layouts that the fit can only refine, and stage-1 voxels worth guiding.
   const nano = loadPack(path.join(REPO, 'resources', 'models', 'nano'));
   const nanoSessions = new SessionCache(nano, { threads: 1 });
   afterAll(() => nanoSessions.dispose());
-  const sample = path.join(REPO, 'resources', 'samples', 'synthetic-01-primitive');
-  const input = { image: path.join(sample, 'photo.png'), mask: path.join(sample, 'mask.png') };
+  const inputOf = (name: string) => {
+    const sample = path.join(REPO, 'resources', 'samples', name);
+    return { image: path.join(sample, 'photo.png'), mask: path.join(sample, 'mask.png') };
+  };
 
   it('fits the offset and scale to the mask by default, reports both IoUs, and can be turned off', async () => {
+    const input = inputOf('synthetic-01-primitive');
     const off = await runPipeline({ ...input, pack: nano, sessions: nanoSessions, layoutFit: false });
     const on = await runPipeline({ ...input, pack: nano, sessions: nanoSessions });
     expect(off.report.silhouette.layoutFit).toBeNull();
@@ -159,17 +162,10 @@ describe('layout fit', () => {
     const sil = silhouetteIoU({ mesh: on.mesh, pose: on.pose, mask: pair.mask.mask, width, height });
     expect(on.report.silhouette.iou).toBe(sil.iou);
   }, 60_000);
-});
-
-describe('mask guide', () => {
-  // The nano pack on its synthetic chair: stage 1 draws the legs weakly and spills past the seat.
-  const nano = loadPack(path.join(REPO, 'resources', 'models', 'nano'));
-  const nanoSessions = new SessionCache(nano, { threads: 1 });
-  afterAll(() => nanoSessions.dispose());
-  const sample = path.join(REPO, 'resources', 'samples', 'synthetic-04-chair');
-  const input = { image: path.join(sample, 'photo.png'), mask: path.join(sample, 'mask.png') };
 
   it("edits stage 1's voxels by the mask by default, reports the edit, and can be turned off", async () => {
+    // The chair: stage 1 draws the legs weakly and spills past the seat.
+    const input = inputOf('synthetic-04-chair');
     const off = await runPipeline({ ...input, pack: nano, sessions: nanoSessions, maskGuide: false });
     const on = await runPipeline({ ...input, pack: nano, sessions: nanoSessions });
     expect(off.report.voxels.maskGuide).toBeNull();

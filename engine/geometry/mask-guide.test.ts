@@ -43,15 +43,15 @@ const cells = (coords: Int32Array) => {
 describe('guideStructureByMask', () => {
   it('carves what the mask lacks and fills weak parts it has, one cell in front of each pixel', () => {
     const got = guide(threshold - 3);
-    expect(got.applied).toBe(true);
-    expect(got.layoutIoU).toBeGreaterThan(0.5);
+    expect(got.stats.applied).toBe(true);
+    expect(got.stats.layoutIoU).toBeGreaterThan(0.5);
     const kept = cells(got.coords);
     for (const [x, y, z] of top) expect(kept.has(idx(x, y, z))).toBe(true);
     for (const [x, y, z] of spur) expect(kept.has(idx(x, y, z))).toBe(false);
-    expect(got.carved).toBe(spur.length);
+    expect(got.stats.carved).toBe(spur.length);
     // Each leg pixel column gets its front (stronger) cell; the back legs stay hidden behind them.
     for (const [x, y, z] of legs) expect(kept.has(idx(x, y, z))).toBe(z === 5);
-    expect(got.added).toBe(legs.length / 2);
+    expect(got.stats.added).toBe(legs.length / 2);
     expect(kept.size).toBe(top.length + legs.length / 2);
     // Sorted like occupiedCoords, so stage 2 sees rows in the usual order.
     const order = Array.from({ length: got.coords.length / 3 }, (_, i) =>
@@ -62,18 +62,18 @@ describe('guideStructureByMask', () => {
 
   it('adds nothing the model rules out (logit more than FILL_MARGIN below the threshold)', () => {
     const got = guide(threshold - FILL_MARGIN - 1);
-    expect(got.applied).toBe(true);
-    expect(got.added).toBe(0);
-    expect(got.carved).toBe(spur.length);
+    expect(got.stats.applied).toBe(true);
+    expect(got.stats.added).toBe(0);
+    expect(got.stats.carved).toBe(spur.length);
   });
 
   it('leaves stage 1 alone when its voxels do not match the mask in any fitted layout', () => {
     // A mask of a different object: a thin vertical bar where the table is not.
     const bar = maskOf(Array.from({ length: 14 }, (_, y) => [1, y + 1, 7]));
     const got = guide(threshold - 3, bar);
-    expect(got.applied).toBe(false);
-    expect(got.layoutIoU).toBeLessThan(0.5);
-    expect(got.carved + got.added).toBe(0);
+    expect(got.stats.applied).toBe(false);
+    expect(got.stats.layoutIoU).toBeLessThan(0.5);
+    expect(got.stats.carved + got.stats.added).toBe(0);
     expect(cells(got.coords)).toEqual(new Set([...top, ...spur].map(([x, y, z]) => idx(x, y, z))));
   });
 });

@@ -19,7 +19,7 @@ export const MIN_LAYOUT_IOU = 0.5;
 
 export interface MaskGuideInput {
   /** Stage-1 occupancy logits, G³, index (x·G + y)·G + z. */
-  logits: ArrayLike<number>;
+  logits: Float32Array;
   res: number;
   threshold: number;
   /** The decoded layout (no downsampling) in the photo's camera. */
@@ -29,15 +29,20 @@ export interface MaskGuideInput {
   mask: ArrayLike<number>;
 }
 
-export interface MaskGuideResult {
-  /** N×3 grid indices in index order, as occupiedCoords returns them. */
-  coords: Int32Array;
+/** What the guide did (RunReport.voxels.maskGuide). */
+export interface MaskGuideStats {
   carved: number;
   added: number;
   /** Silhouette IoU of stage 1's voxels (layout fitted, work resolution) before the edit. */
   layoutIoU: number;
   /** False when the layout was too uncertain (or the set empty) and nothing was edited. */
   applied: boolean;
+}
+
+export interface MaskGuideResult {
+  /** N×3 grid indices in index order, as occupiedCoords returns them. */
+  coords: Int32Array;
+  stats: MaskGuideStats;
 }
 
 export function guideStructureByMask({
@@ -48,13 +53,10 @@ export function guideStructureByMask({
   camera,
   mask,
 }: MaskGuideInput): MaskGuideResult {
-  const occupied = occupiedCoords(Float32Array.from(logits), G, threshold);
+  const occupied = occupiedCoords(logits, G, threshold);
   const unchanged = (layoutIoU: number): MaskGuideResult => ({
     coords: occupied,
-    carved: 0,
-    added: 0,
-    layoutIoU,
-    applied: false,
+    stats: { carved: 0, added: 0, layoutIoU, applied: false },
   });
   if (occupied.length === 0) return unchanged(0);
   const fit = fitLayoutToMask({ mesh: voxelSurfaceMesh(occupied, G), pose, mask, camera });
@@ -141,7 +143,7 @@ export function guideStructureByMask({
     coords[r++] = Math.floor(i / G) % G;
     coords[r++] = i % G;
   }
-  return { coords, carved, added, layoutIoU, applied: true };
+  return { coords, stats: { carved, added, layoutIoU, applied: true } };
 }
 
 /** (W+1)×(H+1) summed-area table of a 0/1 image. */
